@@ -1,0 +1,158 @@
+"""The ``hoview`` command: parse, call the core, print. No logic of its own.
+
+Errors are one line, ``hoview: error: <file>: <what is wrong>``, with exit status 1;
+usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hoview import __version__
+from hoview.errors import HoviewError
+
+PROG = "hoview"
+COMMANDS = ("info", "render")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 16:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 16: {text}")
+    return value
+
+
+def _frame_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"frames are numbered from 1: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for the sub-commands (``info``, ``render``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Look at radiographs and DICOM studies; mark findings with arrows.",
+        epilog="Run 'hoview PATH ...' (no sub-command) to open the viewer.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    info = sub.add_parser("info", help="what PATH holds: studies, series, frames, windows")
+    info.add_argument("path", metavar="PATH", help="a DICOM file, an image, a folder or DICOMDIR")
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.add_argument(
+        "--show-identifiers",
+        action="store_true",
+        help="also print patient name, ID, dates and institution (hidden by default)",
+    )
+
+    render = sub.add_parser("render", help="write an image as the viewer shows it")
+    render.add_argument("path", metavar="PATH", help="a DICOM file, an image or a folder")
+    render.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="output file: .png, .jpg, .tif or .bmp")
+    render.add_argument("--frame", type=_frame_number, default=1, metavar="N",
+                        help="frame (or slice of a series) to render, from 1 (default 1)")
+    render.add_argument("--window", type=float, nargs=2, metavar=("CENTER", "WIDTH"),
+                        help="window centre and width in modality units (default: the file's)")
+    render.add_argument("--scale", type=_positive_float, default=None, metavar="F",
+                        help="scale factor (default 1: native size)")
+    render.add_argument("--no-annotations", action="store_true",
+                        help="leave annotations out (the plain film)")
+    return parser
+
+
+def _viewer_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Open the viewer. Sub-commands: " + ", ".join(COMMANDS)
+        + " (see 'hoview COMMAND --help').",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders to open (none: the start screen)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``hoview`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help"):
+        args = _viewer_parser().parse_args(args_list)
+        return _run(lambda: _open_viewer(args.paths))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command == "info":
+        return _run(lambda: _info(args))
+    if args.command == "render":
+        if args.window is not None:
+            _check_window(parser, args.window)
+        return _run(lambda: _render(args))
+    parser.print_help()
+    return 2
+
+
+def _run(action) -> int:  # noqa: ANN001 - a zero-argument callable returning an int
+    try:
+        return int(action() or 0)
+    except HoviewError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _check_window(parser: argparse.ArgumentParser, values: list[float]) -> None:
+    from hoview.display.attributes import Window
+
+    try:
+        Window(values[0], values[1])
+    except ValueError as exc:
+        parser.error(f"--window: {exc}")
+
+
+def _info(args: argparse.Namespace) -> int:
+    from hoview.sources.describe import describe_path, format_description
+
+    description = describe_path(Path(args.path), identifiers=args.show_identifiers)
+    if args.json:
+        print(json.dumps(description, indent=2, ensure_ascii=False))
+    else:
+        print(format_description(description))
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from hoview.render.export import render_to_file
+
+    render_to_file(
+        Path(args.path),
+        Path(args.output),
+        frame=args.frame,
+        window=tuple(args.window) if args.window else None,
+        scale=args.scale,
+        annotations=not args.no_annotations,
+    )
+    return 0
+
+
+def _open_viewer(paths: list[str]) -> int:
+    from hoview.ui.app import run_viewer
+
+    return run_viewer([Path(p) for p in paths])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Stored pixel values to what a person sees. Pure numpy, no Qt."""

@@ -1,0 +1,133 @@
+"""Images as the viewer shows them, written to PNG / JPEG / TIFF / BMP files.
+
+Exports carry no metadata: no text chunks, no EXIF, nothing from the DICOM header.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from hoview.display.attributes import Window
+from hoview.display.pipeline import default_voi
+from hoview.display.viewport import render_full
+from hoview.errors import FrameOutOfRangeError, HoviewError
+from hoview.sources.base import Frame
+
+#: Output formats by file name ending, as Pillow names them.
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF",
+           ".bmp": "BMP"}
+
+
+def output_format(path: Path) -> str:
+    """Return the Pillow format for ``path``'s ending, or raise a :class:`HoviewError`."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise HoviewError(
+            path, "unknown output format; use .png, .jpg, .tif or .bmp"
+        ) from None
+
+
+def pick_frame(path: Path, number: int) -> Frame:
+    """Open ``path`` and return frame ``number`` of its first series (from 1).
+
+    For a multi-frame file the frames are the file's; for a folder, the slices of its
+    first series in order.
+    """
+    from hoview.sources import open_path
+
+    result = open_path(path)
+    series = result.series
+    if not series:
+        raise HoviewError(path, "no images found")
+    frames = series[0].frames
+    if not 1 <= number <= len(frames):
+        raise FrameOutOfRangeError(
+            path, f"frame {number} is out of range: there are {len(frames)} (numbered from 1)"
+        )
+    return frames[number - 1]
+
+
+def render_frame(
+    frame: Frame,
+    window: tuple[float, float] | None = None,
+    scale: float | None = None,
+) -> np.ndarray:
+    """The frame through the display pipeline: uint8 grey ``(h, w)`` or RGB ``(h, w, 3)``.
+
+    Parameters
+    ----------
+    frame : Frame
+        The frame to show.
+    window : tuple of float, optional
+        (centre, width) in modality units; default: the file's first window, else the
+        frame's full range.
+    scale : float, optional
+        Output pixels per image pixel; default 1 (native size).
+    """
+    stored = frame.pixels()
+    attrs = frame.attributes
+    voi = Window(window[0], window[1], name="Custom") if window else default_voi(stored, attrs)
+    return render_full(stored, attrs, voi, scale=1.0 if scale is None else scale)
+
+
+def save_image(array: np.ndarray, out: Path) -> None:
+    """Write a uint8 grey or RGB array to ``out``, atomically and without metadata.
+
+    Raises
+    ------
+    HoviewError
+        If the format is unknown or the file cannot be written.
+    """
+    fmt = output_format(out)
+    image = Image.fromarray(np.ascontiguousarray(array))
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise HoviewError(out, "the output folder does not exist")
+    options = {"quality": 95} if fmt == "JPEG" else {}
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise HoviewError(out, f"cannot write here ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            image.save(f, format=fmt, **options)
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise HoviewError(out, f"cannot write the image ({exc.strerror or exc})") from exc
+
+
+def render_to_file(
+    path: Path,
+    out: Path,
+    frame: int = 1,
+    window: tuple[float, float] | None = None,
+    scale: float | None = None,
+    annotations: bool = True,
+) -> None:
+    """``hoview render``: open ``path``, render one frame, write ``out``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A DICOM file, raster image, folder or DICOMDIR.
+    out : pathlib.Path
+        The output file; its ending picks the format.
+    frame : int
+        Frame (or slice of the first series), from 1.
+    window : tuple of float, optional
+        (centre, width); default: the file's first window.
+    scale : float, optional
+        Output scale; default native size.
+    annotations : bool
+        Draw the image's visible annotations (once hoview has them).
+    """
+    output_format(out)
+    array = render_frame(pick_frame(path, frame), window, scale)
+    save_image(array, out)

@@ -1,0 +1,360 @@
+"""What every source of pixels offers: images, frames, series and studies.
+
+An *image* is one file (a DICOM instance, a PNG...). It holds one or more *frames*,
+numbered from 1 as in DICOM. A *series* is an ordered list of frames, from one
+multi-frame file or from many single-frame files; a *study* groups series.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hoview.display.attributes import PixelAttributes
+from hoview.errors import FrameOutOfRangeError
+
+#: Header fields that identify a patient, a date or a place; hidden in anonymous mode
+#: and never written to exports or logs.
+IDENTIFYING_FIELDS = frozenset(
+    {
+        "patient_name",
+        "patient_id",
+        "patient_birth_date",
+        "patient_sex",
+        "patient_age",
+        "study_date",
+        "study_time",
+        "series_date",
+        "acquisition_date",
+        "accession_number",
+        "institution_name",
+        "referring_physician",
+        "performing_physician",
+        "operators_name",
+        "station_name",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A DICOM overlay plane (60xx,3000 Overlay Data) as a bitmap.
+
+    Parameters
+    ----------
+    group : int
+        The overlay group, ``0x6000`` to ``0x601E``.
+    bitmap : numpy.ndarray
+        ``(rows, columns)`` bool array in image pixel coordinates, or
+        ``(frames, rows, columns)`` for multi-frame overlays.
+    origin : tuple of int
+        Overlay Origin (60xx,0050) as (row, column), 1-based as in DICOM.
+    kind : str
+        Overlay Type (60xx,0040): ``"G"`` graphics or ``"R"`` region of interest.
+    description : str
+        Overlay Description or Label.
+    """
+
+    group: int
+    bitmap: np.ndarray = field(compare=False)
+    origin: tuple[int, int] = (1, 1)
+    kind: str = "G"
+    description: str = ""
+
+
+class FrameCache:
+    """A small, thread-safe, least-recently-used cache of decoded frames.
+
+    Parameters
+    ----------
+    max_bytes : int
+        Evict the oldest frames once the cached arrays exceed this many bytes.
+        The most recent frame is always kept, even when it alone is larger.
+    """
+
+    def __init__(self, max_bytes: int = 512 * 2**20) -> None:
+        self.max_bytes = int(max_bytes)
+        self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes currently held."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable, load: Callable[[], np.ndarray]) -> np.ndarray:
+        """Return the cached array for ``key``, calling ``load()`` on a miss."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        array = load()
+        array.setflags(write=False)
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = array
+                self._bytes += array.nbytes
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= old.nbytes
+        return array
+
+    def clear(self) -> None:
+        """Forget every cached frame."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+#: The cache shared by every source unless one is given.
+DEFAULT_CACHE = FrameCache()
+
+
+class ImageSource(ABC):
+    """One image file with one or more frames.
+
+    Subclasses read the header when built and decode pixels one frame at a time,
+    only when asked.
+    """
+
+    path: Path
+    #: ``"dicom"`` or ``"raster"``.
+    kind: str = ""
+
+    def __init__(self, path: str | Path, cache: FrameCache | None = None) -> None:
+        self.path = Path(path)
+        self._cache = DEFAULT_CACHE if cache is None else cache
+
+    @property
+    @abstractmethod
+    def rows(self) -> int:
+        """Image height in pixels."""
+
+    @property
+    @abstractmethod
+    def columns(self) -> int:
+        """Image width in pixels."""
+
+    @property
+    @abstractmethod
+    def frame_count(self) -> int:
+        """Number of frames (1 for a single-frame image)."""
+
+    @property
+    @abstractmethod
+    def attributes(self) -> PixelAttributes:
+        """How the stored values of every frame are displayed."""
+
+    @property
+    @abstractmethod
+    def identity(self) -> dict[str, Any]:
+        """What a sidecar uses to recognise this image.
+
+        ``{"sop_instance_uid": ...}`` for DICOM, ``{"sha256": ...}`` for raster files,
+        plus ``columns``, ``rows`` and ``frames``.
+        """
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Header fields for people: modality, descriptions, UIDs, pixel spacing...
+
+        Keys in :data:`IDENTIFYING_FIELDS` identify the patient.
+        """
+        return {}
+
+    @property
+    def overlays(self) -> tuple[Overlay, ...]:
+        """DICOM overlay planes; none for raster images."""
+        return ()
+
+    @property
+    def pixel_spacing(self) -> tuple[float, float] | None:
+        """(row, column) spacing in mm, or ``None`` when unknown."""
+        return None
+
+    def frame(self, number: int) -> Frame:
+        """Return frame ``number`` (1-based) without decoding it."""
+        self._check_frame(number)
+        return Frame(self, number)
+
+    def frames(self) -> list[Frame]:
+        """All frames in order, none of them decoded."""
+        return [Frame(self, n) for n in range(1, self.frame_count + 1)]
+
+    def pixels(self, number: int) -> np.ndarray:
+        """Stored values of frame ``number`` (1-based), decoded once and cached.
+
+        Returns a read-only ``(rows, columns)`` array for grey images or
+        ``(rows, columns, 3)`` for colour.
+
+        Raises
+        ------
+        FrameOutOfRangeError
+            If ``number`` is not in ``1..frame_count``.
+        UnreadableImageError
+            If the pixels cannot be decoded.
+        """
+        self._check_frame(number)
+        return self._cache.get((str(self.path), id(self), number), lambda: self._decode(number))
+
+    @abstractmethod
+    def _decode(self, number: int) -> np.ndarray:
+        """Decode frame ``number`` (already checked) to stored values."""
+
+    def _check_frame(self, number: int) -> None:
+        if isinstance(number, bool) or not isinstance(number, (int, np.integer)):
+            raise TypeError(f"frame: expected an integer, got {type(number).__name__}")
+        if not 1 <= number <= self.frame_count:
+            raise FrameOutOfRangeError(
+                self.path,
+                f"frame {number} is out of range: the image has {self.frame_count} "
+                f"frame{'s' if self.frame_count != 1 else ''} (numbered from 1)",
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One frame of an image: lazy pixels plus the image's metadata.
+
+    Parameters
+    ----------
+    source : ImageSource
+        The image the frame belongs to.
+    number : int
+        The frame number in that image, from 1.
+    """
+
+    source: ImageSource
+    number: int
+
+    @property
+    def rows(self) -> int:
+        """Frame height in pixels."""
+        return self.source.rows
+
+    @property
+    def columns(self) -> int:
+        """Frame width in pixels."""
+        return self.source.columns
+
+    @property
+    def attributes(self) -> PixelAttributes:
+        """How the stored values are displayed."""
+        return self.source.attributes
+
+    def pixels(self) -> np.ndarray:
+        """Stored values, decoded on first use (see :meth:`ImageSource.pixels`)."""
+        return self.source.pixels(self.number)
+
+    def __repr__(self) -> str:
+        return f"Frame({self.source.path.name!r}, {self.number})"
+
+
+@dataclass
+class Series:
+    """An ordered list of frames that belong together.
+
+    Parameters
+    ----------
+    uid : str
+        Series Instance UID, or a made-up key for raster files.
+    frames : list of Frame
+        The frames in display order.
+    description : str
+        Series Description (0008,103E) or the file name.
+    modality : str
+        Modality (0008,0060), ``""`` when unknown.
+    number : int or None
+        Series Number (0020,0011).
+    """
+
+    uid: str
+    frames: list[Frame] = field(default_factory=list)
+    description: str = ""
+    modality: str = ""
+    number: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    @property
+    def sources(self) -> list[ImageSource]:
+        """The distinct images of the series, in frame order."""
+        seen: dict[int, ImageSource] = {}
+        for frame in self.frames:
+            seen.setdefault(id(frame.source), frame.source)
+        return list(seen.values())
+
+
+@dataclass
+class Study:
+    """Series that share a Study Instance UID.
+
+    Parameters
+    ----------
+    uid : str
+        Study Instance UID, or a made-up key for raster files.
+    series : list of Series
+        The series, ordered by Series Number then description.
+    description : str
+        Study Description (0008,1030).
+    """
+
+    uid: str
+    series: list[Series] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Skipped:
+    """A file a scan left out, and why.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    reason : str
+        One line: what the file is or what is wrong with it.
+    """
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class OpenResult:
+    """What :func:`hoview.sources.open_path` found.
+
+    Parameters
+    ----------
+    studies : list of Study
+        Studies found, each with its series.
+    skipped : list of Skipped
+        Files that were not images, with their reasons.
+    """
+
+    studies: list[Study] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def series(self) -> list[Series]:
+        """Every series of every study, in order."""
+        return [s for study in self.studies for s in study.series]
+
+    def skipped_reasons(self) -> dict[str, int]:
+        """How many files were skipped for each reason."""
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+        return counts

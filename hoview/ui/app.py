@@ -1,0 +1,32 @@
+"""Start the desktop program."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hoview.paths import sample_data_folder
+
+
+def run_viewer(paths: list[Path]) -> int:
+    """Open the viewer window on ``paths`` (the sample study when empty); run Qt.
+
+    Returns
+    -------
+    int
+        The Qt event loop's exit status.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from hoview.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("hoview")
+    app.setOrganizationName("hoview")
+    window = MainWindow()
+    if not paths:
+        sample = sample_data_folder()
+        paths = [sample] if sample is not None else []
+    window.open_paths(paths)
+    window.show()
+    return int(app.exec())

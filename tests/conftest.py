@@ -1,0 +1,24 @@
+"""Shared fixtures: where pydicom's test files are, offscreen Qt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pydicom
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: pydicom ships these with the package; never use get_testdata_file (it downloads).
+PYDICOM_FILES = Path(pydicom.__file__).parent / "data" / "test_files"
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = REPO / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def pydicom_files() -> Path:
+    """The folder of DICOM test files that pydicom ships."""
+    assert PYDICOM_FILES.is_dir(), PYDICOM_FILES
+    return PYDICOM_FILES
