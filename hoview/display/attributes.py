@@ -34,6 +34,7 @@ class Window:
     ------
     ValueError
         If the function is unknown or the width is not allowed for it (PS3.3 C.11.2.1.2).
+
     """
 
     center: float
@@ -81,6 +82,7 @@ class LookupTable:
         ``0 .. 2**bits - 1``.
     name : str
         LUT Explanation (0028,3003), if any.
+
     """
 
     first_mapped: int
@@ -142,6 +144,7 @@ class PixelAttributes:
         The first stored value the palette maps.
     units : str
         Units of the modality values, e.g. ``"HU"`` for CT, ``""`` otherwise.
+
     """
 
     photometric: str = "MONOCHROME2"

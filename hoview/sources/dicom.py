@@ -408,11 +408,15 @@ def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
     """Decode one frame (``index`` from 0) or the only frame (``None``).
 
     A file with a preamble and file meta is decoded straight from disk, reading only
-    the frame asked for; a bare data set (no file meta) through its header.
+    the frame asked for; a bare data set (no file meta), a deflated file, or one the
+    direct reader stumbles on, through its header (which reads all pixel data).
     """
     deflated = ds.file_meta.TransferSyntaxUID == pydicom.uid.DeflatedExplicitVRLittleEndian
     if ds.preamble is not None and not deflated:
-        return pydicom.pixels.pixel_array(path, index=index)
+        try:
+            return pydicom.pixels.pixel_array(path, index=index)
+        except (ValueError, KeyError, AttributeError):
+            pass  # e.g. an odd Basic Offset Table the data set reader tolerates
     return pydicom.pixels.pixel_array(ds, index=index)
 
 
