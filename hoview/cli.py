@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,28 +61,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="write an image as the viewer shows it")
     render.add_argument("path", metavar="PATH", help="a DICOM file, an image or a folder")
-    render.add_argument("-o", "--output", metavar="OUT", required=True,
-                        help="output file: .png, .jpg, .tif or .bmp")
-    render.add_argument("--frame", type=_frame_number, default=1, metavar="N",
-                        help="frame (or slice of a series) to render, from 1 (default 1)")
-    render.add_argument("--window", type=float, nargs=2, metavar=("CENTER", "WIDTH"),
-                        help="window centre and width in modality units (default: the file's)")
-    render.add_argument("--scale", type=_positive_float, default=None, metavar="F",
-                        help="scale factor (default 1: native size)")
-    render.add_argument("--no-annotations", action="store_true",
-                        help="leave annotations out (the plain film)")
+    render.add_argument(
+        "-o", "--output", metavar="OUT", required=True, help="output file: .png, .jpg, .tif or .bmp"
+    )
+    render.add_argument(
+        "--frame",
+        type=_frame_number,
+        default=1,
+        metavar="N",
+        help="frame (or slice of a series) to render, from 1 (default 1)",
+    )
+    render.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        metavar=("CENTER", "WIDTH"),
+        help="window centre and width in modality units (default: the file's)",
+    )
+    render.add_argument(
+        "--scale",
+        type=_positive_float,
+        default=None,
+        metavar="F",
+        help="scale factor (default 1: native size)",
+    )
+    render.add_argument(
+        "--no-annotations", action="store_true", help="leave annotations out (the plain film)"
+    )
     return parser
 
 
 def _viewer_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Open the viewer. Sub-commands: " + ", ".join(COMMANDS)
+        description="Open the viewer. Sub-commands: "
+        + ", ".join(COMMANDS)
         + " (see 'hoview COMMAND --help').",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="files or folders to open (none: the start screen)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders to open (none: the start screen)"
+    )
     return parser
 
 
@@ -112,6 +132,10 @@ def _run(action) -> int:  # noqa: ANN001 - a zero-argument callable returning an
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``hoview info ... | head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _check_window(parser: argparse.ArgumentParser, values: list[float]) -> None:

@@ -28,6 +28,6 @@ def resource_path(name: str) -> Path:
 
 
 def sample_data_folder() -> Path | None:
-    """The sample study shipped beside the source tree, if this is a checkout."""
+    """Return the sample study shipped beside the source tree, if this is a checkout."""
     folder = Path(__file__).resolve().parent.parent / "sample_data"
     return folder if folder.is_dir() else None

@@ -22,3 +22,15 @@ def pydicom_files() -> Path:
     """The folder of DICOM test files that pydicom ships."""
     assert PYDICOM_FILES.is_dir(), PYDICOM_FILES
     return PYDICOM_FILES
+
+
+@pytest.fixture
+def sample_series_folder(tmp_path, pydicom_files) -> Path:
+    """A folder with two pydicom images in it (two series)."""
+    import shutil
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    for name in ("CT_small.dcm", "MR_small.dcm"):
+        shutil.copy(pydicom_files / name, folder / name)
+    return folder

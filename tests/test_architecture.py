@@ -30,7 +30,11 @@ def test_core_packages_import_no_qt(package):
     files = sorted((REPO / "hoview" / package).rglob("*.py"))
     assert files
     for path in files:
-        qt = {n for n in _imports(path) if n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6")}
+        qt = {
+            n
+            for n in _imports(path)
+            if n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6")
+        }
         assert not qt, f"{path.relative_to(REPO)} imports {qt}"
 
 
@@ -42,10 +46,13 @@ def test_only_ui_uses_qtwidgets():
 
 
 def test_importing_the_core_loads_no_qt():
-    code = ("import sys, hoview.sources, hoview.display.pipeline, hoview.annotations; "
-            "print(any(m.startswith('PySide6') for m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, check=True)
+    code = (
+        "import sys, hoview.sources, hoview.display.pipeline, hoview.annotations; "
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
     assert done.stdout.strip() == "False"
 
 
@@ -59,6 +66,7 @@ def test_import_linter_contracts():
 def test_ruff_clean():
     exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
     assert exe, "ruff is part of the test extra"
-    done = subprocess.run([exe, "check", "hoview", "tests", "sample_data"],
-                          capture_output=True, text=True, cwd=REPO)
+    done = subprocess.run(
+        [exe, "check", "hoview", "tests", "sample_data"], capture_output=True, text=True, cwd=REPO
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -52,7 +52,9 @@ def test_info_json_describes_a_ct(capsys, pydicom_files):
 def test_info_hides_identifiers_unless_asked(capsys, pydicom_files):
     name = str(pydicom.dcmread(pydicom_files / "CT_small.dcm").PatientName)
     _, hidden, _ = run(capsys, "info", pydicom_files / "CT_small.dcm", "--json")
-    _, shown, _ = run(capsys, "info", pydicom_files / "CT_small.dcm", "--json", "--show-identifiers")
+    _, shown, _ = run(
+        capsys, "info", pydicom_files / "CT_small.dcm", "--json", "--show-identifiers"
+    )
     assert name not in hidden and name in shown
 
 
@@ -77,8 +79,18 @@ def test_render_window_scale_and_frame(capsys, pydicom_files, tmp_path):
     status, _, err = run(capsys, "render", pydicom_files / "rtdose.dcm", "-o", out, "--frame", "15")
     assert status == 0, err
     out2 = tmp_path / "ct.tif"
-    status, _, _ = run(capsys, "render", pydicom_files / "CT_small.dcm", "-o", out2,
-                       "--window", "40", "400", "--scale", "0.5")
+    status, _, _ = run(
+        capsys,
+        "render",
+        pydicom_files / "CT_small.dcm",
+        "-o",
+        out2,
+        "--window",
+        "40",
+        "400",
+        "--scale",
+        "0.5",
+    )
     assert status == 0
     assert Image.open(out2).size == (64, 64)
     narrow = np.asarray(Image.open(out2))
@@ -102,8 +114,9 @@ def test_render_bad_input_exits_1_with_one_line(capsys, pydicom_files, tmp_path,
 
 
 def test_frame_out_of_range(capsys, pydicom_files, tmp_path):
-    status, _, err = run(capsys, "render", pydicom_files / "CT_small.dcm", "-o",
-                         tmp_path / "x.png", "--frame", "3")
+    status, _, err = run(
+        capsys, "render", pydicom_files / "CT_small.dcm", "-o", tmp_path / "x.png", "--frame", "3"
+    )
     assert status == 1
     assert_one_line_error(err, pydicom_files / "CT_small.dcm")
     assert "frame 3 is out of range" in err
@@ -133,9 +146,18 @@ def test_usage_errors_exit_2(args):
 
 def test_as_a_real_process(pydicom_files, tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "hoview", "render", str(pydicom_files / "MR_truncated.dcm"),
-         "-o", str(tmp_path / "x.png")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "hoview",
+            "render",
+            str(pydicom_files / "MR_truncated.dcm"),
+            "-o",
+            str(tmp_path / "x.png"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1
     assert done.stderr.startswith("hoview: error: ") and done.stderr.count("\n") == 1

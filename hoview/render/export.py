@@ -19,8 +19,14 @@ from hoview.errors import FrameOutOfRangeError, HoviewError
 from hoview.sources.base import Frame
 
 #: Output formats by file name ending, as Pillow names them.
-FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF",
-           ".bmp": "BMP"}
+FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".bmp": "BMP",
+}
 
 
 def output_format(path: Path) -> str:
@@ -28,9 +34,7 @@ def output_format(path: Path) -> str:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise HoviewError(
-            path, "unknown output format; use .png, .jpg, .tif or .bmp"
-        ) from None
+        raise HoviewError(path, "unknown output format; use .png, .jpg, .tif or .bmp") from None
 
 
 def pick_frame(path: Path, number: int) -> Frame:
@@ -58,7 +62,7 @@ def render_frame(
     window: tuple[float, float] | None = None,
     scale: float | None = None,
 ) -> np.ndarray:
-    """The frame through the display pipeline: uint8 grey ``(h, w)`` or RGB ``(h, w, 3)``.
+    """Render the frame through the display pipeline: uint8 grey ``(h, w)`` or RGB ``(h, w, 3)``.
 
     Parameters
     ----------

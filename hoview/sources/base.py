@@ -60,6 +60,7 @@ class Overlay:
         Overlay Type (60xx,0040): ``"G"`` graphics or ``"R"`` region of interest.
     description : str
         Overlay Description or Label.
+
     """
 
     group: int
@@ -77,6 +78,7 @@ class FrameCache:
     max_bytes : int
         Evict the oldest frames once the cached arrays exceed this many bytes.
         The most recent frame is always kept, even when it alone is larger.
+
     """
 
     def __init__(self, max_bytes: int = 512 * 2**20) -> None:
@@ -193,7 +195,7 @@ class ImageSource(ABC):
         return [Frame(self, n) for n in range(1, self.frame_count + 1)]
 
     def pixels(self, number: int) -> np.ndarray:
-        """Stored values of frame ``number`` (1-based), decoded once and cached.
+        """Return the stored values of frame ``number`` (1-based), decoded once and cached.
 
         Returns a read-only ``(rows, columns)`` array for grey images or
         ``(rows, columns, 3)`` for colour.
@@ -204,6 +206,7 @@ class ImageSource(ABC):
             If ``number`` is not in ``1..frame_count``.
         UnreadableImageError
             If the pixels cannot be decoded.
+
         """
         self._check_frame(number)
         return self._cache.get((str(self.path), id(self), number), lambda: self._decode(number))
@@ -233,6 +236,7 @@ class Frame:
         The image the frame belongs to.
     number : int
         The frame number in that image, from 1.
+
     """
 
     source: ImageSource
@@ -254,7 +258,7 @@ class Frame:
         return self.source.attributes
 
     def pixels(self) -> np.ndarray:
-        """Stored values, decoded on first use (see :meth:`ImageSource.pixels`)."""
+        """Return the stored values, decoded on first use (see :meth:`ImageSource.pixels`)."""
         return self.source.pixels(self.number)
 
     def __repr__(self) -> str:
@@ -277,6 +281,7 @@ class Series:
         Modality (0008,0060), ``""`` when unknown.
     number : int or None
         Series Number (0020,0011).
+
     """
 
     uid: str
@@ -309,6 +314,7 @@ class Study:
         The series, ordered by Series Number then description.
     description : str
         Study Description (0008,1030).
+
     """
 
     uid: str
@@ -326,6 +332,7 @@ class Skipped:
         The file.
     reason : str
         One line: what the file is or what is wrong with it.
+
     """
 
     path: Path
@@ -342,6 +349,7 @@ class OpenResult:
         Studies found, each with its series.
     skipped : list of Skipped
         Files that were not images, with their reasons.
+
     """
 
     studies: list[Study] = field(default_factory=list)

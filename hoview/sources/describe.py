@@ -22,6 +22,7 @@ def describe_image(image: ImageSource, identifiers: bool = False) -> dict[str, A
     -------
     dict
         JSON-ready description.
+
     """
     attrs = image.attributes
     info: dict[str, Any] = {
@@ -43,15 +44,17 @@ def describe_image(image: ImageSource, identifiers: bool = False) -> dict[str, A
         "identity": image.identity,
     }
     if attrs.rescale_slope != 1 or attrs.rescale_intercept != 0:
-        info["rescale"] = {"slope": attrs.rescale_slope, "intercept": attrs.rescale_intercept,
-                           "units": attrs.units}
+        info["rescale"] = {
+            "slope": attrs.rescale_slope,
+            "intercept": attrs.rescale_intercept,
+            "units": attrs.units,
+        }
     syntax = getattr(image, "transfer_syntax", None)
     if syntax is not None:
         info["transfer_syntax"] = {"uid": str(syntax), "name": syntax.name}
     if image.kind == "dicom":
         info["overlays"] = len(image.overlays)
-    meta = {k: v for k, v in image.metadata.items()
-            if identifiers or k not in IDENTIFYING_FIELDS}
+    meta = {k: v for k, v in image.metadata.items() if identifiers or k not in IDENTIFYING_FIELDS}
     info["metadata"] = meta
     return info
 
@@ -83,6 +86,7 @@ def describe_result(path: Path, result: OpenResult, identifiers: bool = False) -
     -------
     dict
         ``{"path", "studies": [{..., "series": [...]}], "skipped": {reason: count}}``.
+
     """
     return {
         "path": str(path),
@@ -110,14 +114,13 @@ def format_description(description: dict[str, Any]) -> str:
     lines = [description["path"]]
     for study in description["studies"]:
         n = len(study["series"])
-        lines.append(f"  Study: {study['description'] or '(no description)'}"
-                     f"  ({n} series)")
+        lines.append(f"  Study: {study['description'] or '(no description)'}  ({n} series)")
         for series in study["series"]:
             images = series["images"]
             label = f"Series {series['number']}" if series["number"] is not None else "Series"
             lines.append(
                 f"    {label}: {series['modality'] or '-'}  "
-                f"\"{series['description']}\"  {len(images)} image"
+                f'"{series["description"]}"  {len(images)} image'
                 f"{'s' if len(images) != 1 else ''}, {series['frames']} "
                 f"frame{'s' if series['frames'] != 1 else ''}"
             )
@@ -139,8 +142,7 @@ def _image_lines(image: dict[str, Any], count: int) -> list[str]:
         + (f", {syntax}" if syntax else "")
     ]
     if image["windows"]:
-        windows = ", ".join(f"{w['name']} {w['center']:g}/{w['width']:g}"
-                            for w in image["windows"])
+        windows = ", ".join(f"{w['name']} {w['center']:g}/{w['width']:g}" for w in image["windows"])
         lines.append(f"      windows (centre/width): {windows}")
     if image["pixel_spacing_mm"]:
         rows, cols = image["pixel_spacing_mm"]

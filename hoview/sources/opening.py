@@ -49,6 +49,7 @@ def open_image(path: str | Path, cache: FrameCache | None = None) -> ImageSource
     ------
     UnreadableImageError
         If the file does not exist, is empty, or is neither DICOM nor a raster image.
+
     """
     path = Path(path)
     if not path.exists():

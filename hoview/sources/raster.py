@@ -94,6 +94,7 @@ class RasterImage(ImageSource):
     ------
     UnreadableImageError
         If the file is not an image Pillow reads, or uses an unsupported pixel mode.
+
     """
 
     kind = "raster"

@@ -141,8 +141,9 @@ class ViewerCanvas(QWidget):
         if frame is None:
             return
         if self._fitted or self._geometry is None:
-            self._geometry = ViewGeometry.fit(frame.columns, frame.rows,
-                                              max(self.width(), 1), max(self.height(), 1))
+            self._geometry = ViewGeometry.fit(
+                frame.columns, frame.rows, max(self.width(), 1), max(self.height(), 1)
+            )
         if not keep_window or self._voi is None:
             self._voi = default_voi(frame.pixels(), frame.attributes)
         self.update()
@@ -179,11 +180,11 @@ class ViewerCanvas(QWidget):
         """Refit when fitted; otherwise keep the centre point and zoom."""
         if self._geometry is not None:
             if self._fitted and self.frame is not None:
-                self._geometry = ViewGeometry.fit(self.frame.columns, self.frame.rows,
-                                                  self.width(), self.height())
+                self._geometry = ViewGeometry.fit(
+                    self.frame.columns, self.frame.rows, self.width(), self.height()
+                )
             else:
-                self._geometry = replace(self._geometry, width=self.width(),
-                                         height=self.height())
+                self._geometry = replace(self._geometry, width=self.width(), height=self.height())
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
@@ -206,8 +207,11 @@ class ViewerCanvas(QWidget):
             dx, dy = pos.x() - start.x(), pos.y() - start.y()
             g = self._drag_start_geometry
             if button in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
-                self._geometry = replace(self._geometry, center_x=g.center_x - dx / g.zoom,
-                                         center_y=g.center_y - dy / g.zoom)
+                self._geometry = replace(
+                    self._geometry,
+                    center_x=g.center_x - dx / g.zoom,
+                    center_y=g.center_y - dy / g.zoom,
+                )
                 self._fitted = False
                 self.update()
             elif button == Qt.MouseButton.RightButton and self._drag_start_window is not None:

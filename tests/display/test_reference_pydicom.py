@@ -23,8 +23,8 @@ from pydicom.dataset import Dataset
 from pydicom.pixels.processing import apply_color_lut, apply_modality_lut, apply_voi_lut
 
 from hoview.display.pipeline import to_display
-from hoview.sources.base import FrameCache
 from hoview.errors import UnreadableImageError
+from hoview.sources.base import FrameCache
 from hoview.sources.dicom import DicomImage
 from hoview.sources.opening import open_image
 

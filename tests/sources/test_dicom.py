@@ -39,8 +39,10 @@ def _pydicom_frames(path) -> np.ndarray:
         if "TransferSyntaxUID" not in ds.file_meta:
             implicit, little = ds.original_encoding
             ds.file_meta.TransferSyntaxUID = (
-                pydicom.uid.ImplicitVRLittleEndian if implicit
-                else pydicom.uid.ExplicitVRLittleEndian if little
+                pydicom.uid.ImplicitVRLittleEndian
+                if implicit
+                else pydicom.uid.ExplicitVRLittleEndian
+                if little
                 else pydicom.uid.ExplicitVRBigEndian
             )
         return ds.pixel_array
@@ -57,7 +59,8 @@ def test_each_transfer_syntax_decodes_like_pydicom(pydicom_files, name):
 
 
 @pytest.mark.parametrize(
-    ("implicit", "little"), [(True, True), (False, True)],
+    ("implicit", "little"),
+    [(True, True), (False, True)],
     ids=["implicit-little", "explicit-little"],
 )
 def test_data_set_without_preamble_or_file_meta_opens(pydicom_files, tmp_path, implicit, little):
@@ -86,7 +89,9 @@ def test_multiframe_decodes_one_frame_at_a_time(pydicom_files):
     frame = image.pixels(17)
     assert len(cache) == 1
     assert frame.shape == (240, 320, 3) and frame.dtype == np.uint8
-    np.testing.assert_array_equal(frame, _pydicom_frames(pydicom_files / "examples_ybr_color.dcm")[16])
+    np.testing.assert_array_equal(
+        frame, _pydicom_frames(pydicom_files / "examples_ybr_color.dcm")[16]
+    )
     assert image.pixels(17) is frame  # cached
 
 
@@ -119,9 +124,13 @@ def test_header_attributes(pydicom_files):
     ct = DicomImage(pydicom_files / "CT_small.dcm")
     attrs = ct.attributes
     assert attrs.units == "HU" and attrs.signed
-    assert attrs.rescale_intercept == float(pydicom.dcmread(pydicom_files / "CT_small.dcm").RescaleIntercept)
+    assert attrs.rescale_intercept == float(
+        pydicom.dcmread(pydicom_files / "CT_small.dcm").RescaleIntercept
+    )
     assert ct.pixel_spacing is not None
-    assert ct.identity["sop_instance_uid"] == str(pydicom.dcmread(pydicom_files / "CT_small.dcm").SOPInstanceUID)
+    assert ct.identity["sop_instance_uid"] == str(
+        pydicom.dcmread(pydicom_files / "CT_small.dcm").SOPInstanceUID
+    )
     assert ct.metadata["modality"] == "CT"
     overlay_file = DicomImage(pydicom_files / "examples_overlay.dcm")
     assert len(overlay_file.attributes.windows) == 2
@@ -191,7 +200,10 @@ def test_empty_and_missing_files(tmp_path):
 
 
 def test_dicom_without_pixel_data(pydicom_files):
-    with pytest.raises(UnreadableImageError, match=r"rtplan.dcm: DICOM file has no pixel data \(it is RT Plan Storage\)"):
+    with pytest.raises(
+        UnreadableImageError,
+        match=r"rtplan.dcm: DICOM file has no pixel data \(it is RT Plan Storage\)",
+    ):
         open_image(pydicom_files / "rtplan.dcm")
 
 
@@ -202,5 +214,7 @@ def test_compression_without_decoder(pydicom_files, tmp_path):
     ds.file_meta.TransferSyntaxUID = UID("1.2.840.10008.1.2.4.100")  # MPEG2 Main Profile
     ds.PixelData = pydicom.encaps.encapsulate([ds.PixelData])
     ds.save_as(path)
-    with pytest.raises(UnsupportedCompressionError, match="mpeg.dcm: no decoder for transfer syntax MPEG2"):
+    with pytest.raises(
+        UnsupportedCompressionError, match="mpeg.dcm: no decoder for transfer syntax MPEG2"
+    ):
         open_image(path)
