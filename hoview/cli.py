@@ -150,7 +150,9 @@ def _check_window(parser: argparse.ArgumentParser, values: list[float]) -> None:
 def _info(args: argparse.Namespace) -> int:
     from hoview.sources.describe import describe_path, format_description
 
-    description = describe_path(Path(args.path), identifiers=args.show_identifiers)
+    description = describe_path(
+        Path(args.path), identifiers=args.show_identifiers, progress=_progress()
+    )
     if args.json:
         print(json.dumps(description, indent=2, ensure_ascii=False))
     else:
@@ -168,8 +170,22 @@ def _render(args: argparse.Namespace) -> int:
         window=tuple(args.window) if args.window else None,
         scale=args.scale,
         annotations=not args.no_annotations,
+        progress=_progress(),
     )
     return 0
+
+
+def _progress():  # noqa: ANN202 - returns a callback or None
+    """Show ``reading files 120/1000`` on a terminal; nothing when stderr is a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 20:
+            end = "\n" if done >= total else ""
+            print(f"\rreading files {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _open_viewer(paths: list[str]) -> int:

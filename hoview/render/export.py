@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,9 @@ def output_format(path: Path) -> str:
         raise HoviewError(path, "unknown output format; use .png, .jpg, .tif or .bmp") from None
 
 
-def pick_frame(path: Path, number: int) -> Frame:
+def pick_frame(
+    path: Path, number: int, progress: Callable[[int, int], None] | None = None
+) -> Frame:
     """Open ``path`` and return frame ``number`` of its first series (from 1).
 
     For a multi-frame file the frames are the file's; for a folder, the slices of its
@@ -45,7 +48,7 @@ def pick_frame(path: Path, number: int) -> Frame:
     """
     from hoview.sources import open_path
 
-    result = open_path(path)
+    result = open_path(path, progress=progress)
     series = result.series
     if not series:
         raise HoviewError(path, "no images found")
@@ -114,6 +117,7 @@ def render_to_file(
     window: tuple[float, float] | None = None,
     scale: float | None = None,
     annotations: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """``hoview render``: open ``path``, render one frame, write ``out``.
 
@@ -131,7 +135,9 @@ def render_to_file(
         Output scale; default native size.
     annotations : bool
         Draw the image's visible annotations (once hoview has them).
+    progress : callable, optional
+        ``progress(done, total)`` while the files of a folder are read.
     """
     output_format(out)
-    array = render_frame(pick_frame(path, frame), window, scale)
+    array = render_frame(pick_frame(path, frame, progress), window, scale)
     save_image(array, out)

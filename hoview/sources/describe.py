@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,18 @@ def describe_result(path: Path, result: OpenResult, identifiers: bool = False) -
     }
 
 
-def describe_path(path: Path, identifiers: bool = False) -> dict[str, Any]:
-    """Open ``path`` (file, folder or DICOMDIR) and describe it; see :func:`describe_result`."""
+def describe_path(
+    path: Path,
+    identifiers: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Open ``path`` (file, folder or DICOMDIR) and describe it; see :func:`describe_result`.
+
+    ``progress(done, total)`` is called as the files of a folder are read.
+    """
     from hoview.sources import open_path
 
-    return describe_result(path, open_path(path), identifiers)
+    return describe_result(path, open_path(path, progress=progress), identifiers)
 
 
 def format_description(description: dict[str, Any]) -> str:
