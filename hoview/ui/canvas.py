@@ -185,6 +185,7 @@ class ViewerCanvas(QWidget):
                 )
             else:
                 self._geometry = replace(self._geometry, width=self.width(), height=self.height())
+            self._emit_status()
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API

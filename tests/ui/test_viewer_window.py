@@ -89,3 +89,11 @@ def test_unreadable_file_is_reported_not_fatal(window, tmp_path, monkeypatch):
     )
     window.open_paths([bad])
     assert messages and "bad.dcm: not a DICOM file" in messages[0]
+
+
+def test_status_shows_the_fitted_zoom_after_a_resize(window, qtbot, pydicom_files):
+    window.open_paths([pydicom_files / "CT_small.dcm"])
+    window.resize(1200, 900)
+    qtbot.waitUntil(lambda: window.canvas.width() > 900)
+    zoom = window.canvas.geometry_state.zoom
+    assert f"zoom {zoom * 100:.0f}%" in window.status_label.text()
