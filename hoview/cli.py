@@ -17,7 +17,7 @@ from hoview import __version__
 from hoview.errors import HoviewError
 
 PROG = "hoview"
-COMMANDS = ("info", "render")
+COMMANDS = ("info", "render", "annotate", "annotations")
 
 
 def _positive_float(text: str) -> float:
@@ -88,6 +88,58 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--no-annotations", action="store_true", help="leave annotations out (the plain film)"
     )
+    render.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="draw only this annotation layer (repeat for several)",
+    )
+
+    annotate = sub.add_parser("annotate", help="add an arrow, a text or a ruler to an image")
+    annotate.add_argument("path", metavar="PATH", help="a DICOM file or an image")
+    shape = annotate.add_mutually_exclusive_group(required=True)
+    shape.add_argument(
+        "--arrow",
+        type=float,
+        nargs=4,
+        metavar=("X1", "Y1", "X2", "Y2"),
+        help="an arrow from the tail (X1, Y1) to the head on the finding (X2, Y2)",
+    )
+    shape.add_argument(
+        "--text",
+        nargs=3,
+        metavar=("X", "Y", "TEXT"),
+        help="a text whose top-left corner is at (X, Y)",
+    )
+    shape.add_argument(
+        "--ruler",
+        type=float,
+        nargs=4,
+        metavar=("X1", "Y1", "X2", "Y2"),
+        help="a ruler between two points (mm when the pixel spacing is known)",
+    )
+    annotate.add_argument("--label", metavar="TEXT", help="free text shown with it")
+    annotate.add_argument("--layer", metavar="NAME", help="the layer (made if new)")
+    annotate.add_argument(
+        "--frame",
+        type=_frame_number,
+        default=1,
+        metavar="N",
+        help="the frame it belongs to, from 1 (default 1)",
+    )
+    annotate.add_argument(
+        "--finding", metavar="TEXT", help='structured finding, e.g. "heterotopic ossification"'
+    )
+    annotate.add_argument("--laterality", choices=("R", "L", "bilateral"))
+    annotate.add_argument("--grade", metavar="TEXT", help='e.g. "Brooker III"')
+    annotate.add_argument(
+        "--author", metavar="NAME", help="who made it (default $HOVIEW_AUTHOR or your login name)"
+    )
+
+    listing = sub.add_parser("annotations", help="list an image's annotations")
+    listing.add_argument("path", metavar="PATH", help="an image, or a .hoview.json sidecar")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 
 
@@ -119,6 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.window is not None:
             _check_window(parser, args.window)
         return _run(lambda: _render(args))
+    if args.command == "annotate":
+        if (args.finding is None) and (args.laterality or args.grade):
+            parser.error("--laterality and --grade describe a --finding: give one")
+        return _run(lambda: _annotate(args))
+    if args.command == "annotations":
+        return _run(lambda: _annotations(args))
     parser.print_help()
     return 2
 
@@ -148,7 +206,7 @@ def _check_window(parser: argparse.ArgumentParser, values: list[float]) -> None:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from hoview.sources.describe import describe_path, format_description
+    from hoview.describe import describe_path, format_description
 
     description = describe_path(
         Path(args.path), identifiers=args.show_identifiers, progress=_progress()
@@ -171,7 +229,60 @@ def _render(args: argparse.Namespace) -> int:
         scale=args.scale,
         annotations=not args.no_annotations,
         progress=_progress(),
+        layers=args.layer,
     )
+    return 0
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from hoview.annotations import Arrow, Finding, Ruler, Text
+    from hoview.annotations.commands import add_annotation, default_author
+    from hoview.errors import HoviewError
+    from hoview.sources.opening import open_image
+
+    path = Path(args.path)
+    image = open_image(path)
+    common = {
+        "frame": args.frame,
+        "label": args.label,
+        "author": args.author if args.author is not None else default_author(),
+        "finding": Finding(args.finding, args.laterality, args.grade) if args.finding else None,
+    }
+    try:
+        if args.arrow:
+            x1, y1, x2, y2 = args.arrow
+            annotation = Arrow(tail=(x1, y1), head=(x2, y2), **common)
+        elif args.ruler:
+            x1, y1, x2, y2 = args.ruler
+            annotation = Ruler(start=(x1, y1), end=(x2, y2), **common)
+        else:
+            x, y, text = args.text
+            annotation = Text(anchor=(float(x), float(y)), text=text, **common)
+        sidecar, stored = add_annotation(path, image.identity, annotation, args.layer)
+    except (TypeError, ValueError) as exc:
+        raise HoviewError(path, str(exc)) from None
+    print(f"added {stored.kind} {stored.id} to {sidecar}")
+    return 0
+
+
+def _annotations(args: argparse.Namespace) -> int:
+    from hoview.annotations import load, load_sidecar, locate
+    from hoview.annotations.commands import document_summary, format_summary
+    from hoview.annotations.sidecar import SUFFIX
+    from hoview.sources.opening import open_image
+
+    path = Path(args.path)
+    if path.name.endswith(SUFFIX):
+        document, sidecar, spacing = load_sidecar(path), path, None
+    else:
+        image = open_image(path)
+        sidecar = locate(path, image.identity)
+        document, spacing = load(path, image.identity), image.pixel_spacing
+    summary = document_summary(document, spacing)
+    if args.json:
+        print(json.dumps({"sidecar": str(sidecar) if sidecar else None, **summary}, indent=2))
+    else:
+        print(format_summary(summary, sidecar))
     return 0
 
 

@@ -34,3 +34,20 @@ def sample_series_folder(tmp_path, pydicom_files) -> Path:
     for name in ("CT_small.dcm", "MR_small.dcm"):
         shutil.copy(pydicom_files / name, folder / name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def sample_data_dir() -> Path:
+    """The repository's synthetic sample study."""
+    assert (SAMPLE_DATA / "pelvis_ap.dcm").is_file()
+    return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """Create the session's QApplication first.
+
+    Exports start a bare QGuiApplication when none exists; widgets need a QApplication,
+    so the tests make sure the first application is the full one.
+    """
+    return qapp

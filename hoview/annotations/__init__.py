@@ -1,0 +1,83 @@
+"""Annotations of an image: the model, its undo history and its sidecar file. No Qt.
+
+>>> from hoview.annotations import Arrow, History, load, save
+>>> document = load(image_path, source.identity)        # doctest: +SKIP
+>>> history = History(document)                         # doctest: +SKIP
+>>> document.add(Arrow(tail=(800, 600), head=(1020, 840), label="HO"))  # doctest: +SKIP
+>>> save(document, image_path)                          # doctest: +SKIP
+"""
+
+from hoview.annotations.errors import (
+    SidecarConflictError,
+    SidecarError,
+    SidecarMismatchError,
+    SidecarSyntaxError,
+    SidecarTooLargeError,
+    SidecarUnreadableError,
+    SidecarValidationError,
+    SidecarVersionError,
+    SidecarWriteError,
+)
+from hoview.annotations.history import History
+from hoview.annotations.model import (
+    AnnotationDocument,
+    DocumentEvent,
+    EventEmitter,
+    check_identity,
+)
+from hoview.annotations.shapes import (
+    DEFAULT_LAYER_ID,
+    Annotation,
+    Arrow,
+    Finding,
+    Layer,
+    Ruler,
+    Text,
+)
+from hoview.annotations.sidecar import (
+    LoadResult,
+    fallback_path,
+    load,
+    load_sidecar,
+    locate,
+    open_annotations,
+    save,
+    save_path,
+    sidecar_path,
+)
+from hoview.annotations.style import ResolvedStyle, Style
+
+__all__ = [
+    "DEFAULT_LAYER_ID",
+    "Annotation",
+    "AnnotationDocument",
+    "Arrow",
+    "DocumentEvent",
+    "EventEmitter",
+    "Finding",
+    "History",
+    "Layer",
+    "LoadResult",
+    "ResolvedStyle",
+    "Ruler",
+    "SidecarConflictError",
+    "SidecarError",
+    "SidecarMismatchError",
+    "SidecarSyntaxError",
+    "SidecarTooLargeError",
+    "SidecarUnreadableError",
+    "SidecarValidationError",
+    "SidecarVersionError",
+    "SidecarWriteError",
+    "Style",
+    "Text",
+    "check_identity",
+    "fallback_path",
+    "load",
+    "load_sidecar",
+    "locate",
+    "open_annotations",
+    "save",
+    "save_path",
+    "sidecar_path",
+]

@@ -6,17 +6,23 @@ Exports carry no metadata: no text chunks, no EXIF, nothing from the DICOM heade
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 
+from hoview.annotations import AnnotationDocument
+from hoview.annotations import load as load_annotations
 from hoview.display.attributes import Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
 from hoview.errors import FrameOutOfRangeError, HoviewError
+from hoview.render.paint import paint_annotations
+from hoview.render.qimage import array_to_qimage, qimage_to_array
 from hoview.sources.base import Frame
 
 #: Output formats by file name ending, as Pillow names them.
@@ -110,6 +116,73 @@ def save_image(array: np.ndarray, out: Path) -> None:
         raise HoviewError(out, f"cannot write the image ({exc.strerror or exc})") from exc
 
 
+def draw_annotations(
+    array: np.ndarray,
+    document: AnnotationDocument,
+    frame: int,
+    scale: float,
+    layers: Collection[str] | None = None,
+    pixel_spacing: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Draw a document's visible annotations over a rendered frame.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        The frame as :func:`render_frame` made it (grey or RGB uint8).
+    document : AnnotationDocument
+        The image's annotations.
+    frame : int
+        The frame number within the image, from 1.
+    scale : float
+        Output pixels per image pixel (the scale ``array`` was rendered at).
+    layers : collection of str, optional
+        Layer ids to draw (default: every visible layer).
+    pixel_spacing : tuple of float, optional
+        For ruler lengths in mm.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(h, w, 3)`` uint8 RGB with the annotations drawn by :func:`paint_annotations`,
+        the same function the viewer draws with.
+    """
+    ensure_gui()
+    image = array_to_qimage(array).convertToFormat(QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    try:
+        paint_annotations(
+            painter,
+            document,
+            QTransform.fromScale(scale, scale),
+            frame,
+            layers=layers,
+            pixel_spacing=pixel_spacing,
+        )
+    finally:
+        painter.end()
+    return qimage_to_array(image)
+
+
+def ensure_gui() -> None:
+    """Start Qt's GUI layer (offscreen unless a platform is set) so text can be drawn."""
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        ensure_gui.app = QGuiApplication([sys.argv[0] if sys.argv else "hoview"])  # type: ignore[attr-defined]
+
+
+def choose_layers(document: AnnotationDocument, names: Sequence[str], sidecar: Path) -> set[str]:
+    """Turn layer names (case-insensitive) into layer ids, or say which names exist."""
+    ids = set()
+    for name in names:
+        layer = document.layer_by_name(name)
+        if layer is None:
+            known = ", ".join(repr(la.name) for la in document.layers) or "none"
+            raise HoviewError(sidecar, f"no layer named {name!r} (layers: {known})")
+        ids.add(layer.id)
+    return ids
+
+
 def render_to_file(
     path: Path,
     out: Path,
@@ -118,6 +191,7 @@ def render_to_file(
     scale: float | None = None,
     annotations: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    layers: Sequence[str] = (),
 ) -> None:
     """``hoview render``: open ``path``, render one frame, write ``out``.
 
@@ -134,10 +208,28 @@ def render_to_file(
     scale : float, optional
         Output scale; default native size.
     annotations : bool
-        Draw the image's visible annotations (once hoview has them).
+        Draw the image's visible annotations; a sidecar that cannot be read is an error
+        (use ``annotations=False`` for the plain film).
     progress : callable, optional
         ``progress(done, total)`` while the files of a folder are read.
+    layers : sequence of str
+        Names of the layers to draw (default: every visible layer).
     """
     output_format(out)
-    array = render_frame(pick_frame(path, frame, progress), window, scale)
+    chosen = pick_frame(path, frame, progress)
+    array = render_frame(chosen, window, scale)
+    if annotations:
+        source = chosen.source
+        document = load_annotations(source.path, source.identity)
+        if document.annotations:
+            where = document.disk_state.path if document.disk_state else source.path
+            wanted = choose_layers(document, layers, where) if layers else None
+            array = draw_annotations(
+                array,
+                document,
+                chosen.number,
+                1.0 if scale is None else scale,
+                wanted,
+                source.pixel_spacing,
+            )
     save_image(array, out)

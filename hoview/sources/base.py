@@ -7,6 +7,7 @@ multi-frame file or from many single-frame files; a *study* groups series.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -68,6 +69,15 @@ class Overlay:
     origin: tuple[int, int] = (1, 1)
     kind: str = "G"
     description: str = ""
+
+
+def file_sha256(path: str | Path, chunk: int = 2**20) -> str:
+    """Return the SHA-256 of a file's bytes, as lower-case hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class FrameCache:
@@ -137,6 +147,14 @@ class ImageSource(ABC):
     def __init__(self, path: str | Path, cache: FrameCache | None = None) -> None:
         self.path = Path(path)
         self._cache = DEFAULT_CACHE if cache is None else cache
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes, computed on first use."""
+        if self._sha256 is None:
+            self._sha256 = file_sha256(self.path)
+        return self._sha256
 
     @property
     @abstractmethod

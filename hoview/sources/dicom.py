@@ -152,8 +152,10 @@ class DicomImage(ImageSource):
     @property
     def identity(self) -> dict[str, Any]:
         """SOP Instance UID (0008,0018) and the image's size."""
+        uid = str(self.dataset.get("SOPInstanceUID", "") or "").strip()
+        key = {"sop_instance_uid": uid} if uid else {"sha256": self.sha256}
         return {
-            "sop_instance_uid": str(self.dataset.get("SOPInstanceUID", "")),
+            **key,
             "columns": self.columns,
             "rows": self.rows,
             "frames": self.frame_count,

@@ -6,7 +6,6 @@ A teaching file's PNG has no DICOM header: no window, no pixel spacing, no patie
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -26,15 +25,6 @@ RASTER_FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "MPO")
 
 #: Refuse images larger than this many pixels (a decompression bomb, not a film).
 MAX_PIXELS = 40000 * 40000
-
-
-def file_sha256(path: str | Path, chunk: int = 2**20) -> str:
-    """Return the SHA-256 of a file's bytes, as lower-case hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open(path: Path) -> Image.Image:
@@ -108,7 +98,6 @@ class RasterImage(ImageSource):
             if self._size[0] * self._size[1] > MAX_PIXELS:
                 raise UnreadableImageError(self.path, "image is too large to open")
         self._frames = frames
-        self._sha256: str | None = None
         self._attributes = PixelAttributes(
             photometric="RGB" if colour else "MONOCHROME2",
             samples_per_pixel=3 if colour else 1,
@@ -134,13 +123,6 @@ class RasterImage(ImageSource):
     def attributes(self) -> PixelAttributes:
         """Grey images are MONOCHROME2 with no window (min..max by default)."""
         return self._attributes
-
-    @property
-    def sha256(self) -> str:
-        """SHA-256 of the file's bytes, computed on first use."""
-        if self._sha256 is None:
-            self._sha256 = file_sha256(self.path)
-        return self._sha256
 
     @property
     def identity(self) -> dict[str, Any]:

@@ -6,27 +6,17 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
 from hoview.display.viewport import ViewGeometry, render_view
+from hoview.render.qimage import array_to_qimage
 from hoview.sources.base import Frame, Series
 
 ZOOM_STEP = 1.25
-
-
-def array_to_qimage(array: np.ndarray) -> QImage:
-    """Wrap a uint8 grey ``(h, w)`` or RGB ``(h, w, 3)`` array in a QImage (copied)."""
-    array = np.ascontiguousarray(array)
-    height, width = array.shape[:2]
-    if array.ndim == 2:
-        image = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_Grayscale8)
-    else:
-        image = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()
 
 
 class ViewerCanvas(QWidget):

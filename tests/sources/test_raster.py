@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from hoview.errors import UnreadableImageError
-from hoview.sources.base import FrameCache
+from hoview.sources.base import FrameCache, file_sha256
 from hoview.sources.opening import open_image
-from hoview.sources.raster import RasterImage, file_sha256
+from hoview.sources.raster import RasterImage
 
 RNG = np.random.default_rng(7)
 GREY8 = RNG.integers(0, 256, (48, 64), dtype=np.uint8)

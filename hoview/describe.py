@@ -57,7 +57,31 @@ def describe_image(image: ImageSource, identifiers: bool = False) -> dict[str, A
         info["overlays"] = len(image.overlays)
     meta = {k: v for k, v in image.metadata.items() if identifiers or k not in IDENTIFYING_FIELDS}
     info["metadata"] = meta
+    info["annotations"] = describe_sidecar(image)
     return info
+
+
+def describe_sidecar(image: ImageSource) -> dict[str, Any]:
+    """Say where an image's sidecar is, how many annotations it has, or what is wrong.
+
+    The sidecar may be beside the image or, when that folder cannot be written, in
+    the user's data folder; either way this names it.
+    """
+    from hoview.annotations import locate, open_annotations
+
+    where = locate(image.path, image.identity)
+    if where is None:
+        return {"sidecar": None, "count": 0}
+    result = open_annotations(image.path, image.identity)
+    if result.error is not None:
+        return {"sidecar": str(where), "count": 0, "error": str(result.error)}
+    document = result.document
+    return {
+        "sidecar": str(where),
+        "count": len(document.annotations),
+        "layers": [layer.name for layer in document.layers],
+        "visible": document.annotations_visible,
+    }
 
 
 def _describe_series(series: Series, identifiers: bool) -> dict[str, Any]:
@@ -157,4 +181,9 @@ def _image_lines(image: dict[str, Any], count: int) -> list[str]:
         lines.append(f"      pixel spacing: {rows:g} x {cols:g} mm")
     if image.get("overlays"):
         lines.append(f"      overlays: {image['overlays']}")
+    notes = image.get("annotations") or {}
+    if notes.get("error"):
+        lines.append(f"      annotations: cannot be read: {notes['error']}")
+    elif notes.get("sidecar"):
+        lines.append(f"      annotations: {notes['count']} in {notes['sidecar']}")
     return lines

@@ -1,0 +1,140 @@
+"""What ``hoview annotate`` and ``hoview annotations`` do, without the command line.
+
+No Qt; the image's identity comes from the caller (``ImageSource.identity``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hoview.annotations.codec import annotation_to_json, layer_to_json
+from hoview.annotations.model import AnnotationDocument
+from hoview.annotations.shapes import Annotation, Layer, Ruler
+from hoview.annotations.sidecar import load, save
+
+#: Environment variable naming the author of new annotations.
+AUTHOR_ENV = "HOVIEW_AUTHOR"
+
+
+def default_author() -> str:
+    """Return who is annotating: ``$HOVIEW_AUTHOR``, else the login name."""
+    name = os.environ.get(AUTHOR_ENV)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def layer_for_name(document: AnnotationDocument, name: str | None) -> Layer:
+    """Return the layer called ``name`` (case-insensitive), adding it if it is new.
+
+    ``None`` gives the first layer (``"Findings"`` in a new document).
+    """
+    if name is None:
+        if document.layers:
+            return document.layers[0]
+        return document.add_layer("Findings")
+    layer = document.layer_by_name(name)
+    return layer if layer is not None else document.add_layer(name)
+
+
+def add_annotation(
+    image_path: Path,
+    identity: Mapping[str, Any],
+    annotation: Annotation,
+    layer_name: str | None = None,
+) -> tuple[Path, Annotation]:
+    """Add one annotation to an image's sidecar and save it.
+
+    Parameters
+    ----------
+    image_path : pathlib.Path
+        The image; its sidecar is beside it (or in the user data folder when its
+        folder cannot be written).
+    identity : mapping
+        The image's identity (``ImageSource.identity``).
+    annotation : Annotation
+        What to add; its layer is replaced by ``layer_name``'s.
+    layer_name : str, optional
+        The layer to put it on, made if missing; default the first layer.
+
+    Returns
+    -------
+    (pathlib.Path, Annotation)
+        Where the sidecar was written, and the annotation as stored.
+
+    Raises
+    ------
+    SidecarError
+        If the existing sidecar cannot be read (it is left untouched), or the new one
+        cannot be written.
+    ValueError
+        If the annotation does not fit the image (a point outside it, a frame that
+        does not exist).
+    """
+    document = load(image_path, identity)
+    layer = layer_for_name(document, layer_name)
+    stored = document.add(annotation.replace(layer=layer.id))
+    return save(document, image_path), stored
+
+
+def document_summary(
+    document: AnnotationDocument, pixel_spacing: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    """Describe a document as JSON-ready data: its layers and annotations.
+
+    Rulers also get their ``length`` and ``unit`` (mm with a pixel spacing).
+    """
+    annotations = []
+    for annotation in document.annotations:
+        item = annotation_to_json(annotation)
+        if isinstance(annotation, Ruler):
+            item["length"], item["unit"] = annotation.length(pixel_spacing)
+        annotations.append(item)
+    return {
+        "image": dict(document.identity),
+        "annotations_visible": document.annotations_visible,
+        "layers": [layer_to_json(layer) for layer in document.layers],
+        "annotations": annotations,
+    }
+
+
+def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
+    """Turn :func:`document_summary` into lines a person reads."""
+    lines = [f"sidecar: {sidecar}" if sidecar else "sidecar: none yet"]
+    if not summary["annotations_visible"]:
+        lines.append("annotations are hidden (the 'without arrows' view)")
+    counts: dict[str, int] = {}
+    for item in summary["annotations"]:
+        counts[item["layer"]] = counts.get(item["layer"], 0) + 1
+    for layer in summary["layers"]:
+        state = "shown" if layer["visible"] else "hidden"
+        lock = ", locked" if layer.get("locked") else ""
+        lines.append(
+            f"layer {layer['name']!r} ({state}{lock}, {layer['colour']}): "
+            f"{counts.get(layer['id'], 0)} annotation(s)"
+        )
+    for item in summary["annotations"]:
+        points = "  ".join(f"({x:g}, {y:g})" for x, y in item["points"])
+        text = item.get("label") or item.get("text") or ""
+        finding = item.get("finding") or {}
+        extra = ", ".join(
+            str(v)
+            for v in (finding.get("finding"), finding.get("laterality"), finding.get("grade"))
+            if v
+        )
+        line = f"  {item['kind']:<5} frame {item['frame']}  {points}"
+        if "length" in item:
+            line += f"  {item['length']:.1f} {item['unit']}"
+        if text:
+            line += f"  {text!r}"
+        if extra:
+            line += f"  [{extra}]"
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,385 @@
+"""The annotation document: layers and annotations of one image, and their events.
+
+Every edit goes through a method of :class:`AnnotationDocument`, which checks it,
+applies it as a :class:`Delta` (what each touched object was before and after), tells
+the history (:mod:`hoview.annotations.history`) and then the subscribers of
+``document.events``. The objects themselves are immutable (:mod:`.shapes`).
+
+Points must lie within the image or at most :data:`POINT_MARGIN` of its width (for x)
+or height (for y) outside it, so an arrow dragged a little past the edge still saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from hoview.annotations import _checks as c
+from hoview.annotations._checks import check_identity
+from hoview.annotations.delta import Delta, Entry, apply_entries
+from hoview.annotations.events import DocumentEvent, EventEmitter
+from hoview.annotations.layers import LayerEdits
+from hoview.annotations.shapes import (
+    DEFAULT_LAYER,
+    DEFAULT_LAYER_ID,
+    KINDS,
+    Annotation,
+    Arrow,
+    Finding,
+    Layer,
+    Ruler,
+    Text,
+)
+from hoview.annotations.style import ResolvedStyle, Style
+
+__all__ = [
+    "DEFAULT_LAYER_ID",
+    "KINDS",
+    "POINT_MARGIN",
+    "Annotation",
+    "AnnotationDocument",
+    "Arrow",
+    "Delta",
+    "DocumentEvent",
+    "EventEmitter",
+    "Finding",
+    "Layer",
+    "Ruler",
+    "Style",
+    "Text",
+    "check_identity",
+]
+
+#: How far outside the image a point may lie, as a fraction of its width or height.
+POINT_MARGIN = 0.05
+
+
+def _ids(ids: str | Iterable[str]) -> list[str]:
+    return [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
+
+
+class AnnotationDocument(LayerEdits):
+    """The annotations of one image, in layers.
+
+    Parameters
+    ----------
+    identity : mapping
+        The image: see :func:`check_identity`.
+    layers : iterable of Layer, optional
+        Default: one layer, ``"Findings"`` (id ``"findings"``), white.
+    annotations : iterable of Annotation
+        Each on an existing layer and frame, its points within the image.
+    view : mapping, optional
+        Viewer state kept in the sidecar; ``annotations_visible`` (bool, default
+        ``True``) is the document-wide show/hide switch; other keys are kept.
+    extra : mapping, optional
+        Unknown top-level sidecar keys, kept on a round trip.
+
+    Attributes
+    ----------
+    events : EventEmitter
+        Emits a :class:`DocumentEvent` after every change.
+    edits : EventEmitter
+        Emits ``(delta, inverse)`` for every undoable edit (the history listens here).
+    disk_state : object or None
+        Set by :mod:`hoview.annotations.sidecar`: the file this was loaded from or saved
+        to, and its content hash.
+    revision : int
+        Goes up by one with every change, undo and redo included.
+    """
+
+    def __init__(
+        self,
+        identity: Mapping[str, Any],
+        layers: Iterable[Layer] | None = None,
+        annotations: Iterable[Annotation] = (),
+        view: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._identity = check_identity(identity)
+        self._layers: dict[str, Layer] = {}
+        for i, layer in enumerate((DEFAULT_LAYER,) if layers is None else layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}]: expected a Layer, got {c.type_name(layer)}")
+            if layer.id in self._layers:
+                raise ValueError(f"layers[{i}].id: {layer.id!r} is used twice")
+            self._layers[layer.id] = layer
+        self._annotations: dict[str, Annotation] = {}
+        for i, annotation in enumerate(annotations):
+            self._check(annotation, f"annotations[{i}].")
+            if annotation.id in self._annotations:
+                raise ValueError(f"annotations[{i}].id: {annotation.id!r} is used twice")
+            self._annotations[annotation.id] = annotation
+        if view is not None and not isinstance(view, Mapping):
+            raise TypeError(f"view: expected a mapping, got {c.type_name(view)}")
+        self._view = {"annotations_visible": True, **c.check_json("view", dict(view or {}))}
+        c.check_bool("view.annotations_visible", self._view["annotations_visible"])
+        if extra is not None and not isinstance(extra, Mapping):
+            raise TypeError(f"extra: expected a mapping, got {c.type_name(extra)}")
+        self.extra: dict[str, Any] = dict(extra or {})
+        self.events = EventEmitter()
+        self.edits = EventEmitter()
+        self.disk_state: Any = None
+        self.revision = 0
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def identity(self) -> Mapping[str, Any]:
+        """The image this document belongs to (read-only)."""
+        return MappingProxyType(self._identity)
+
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """The layers, bottom first (by ``order``, then in the order they were added)."""
+        return tuple(sorted(self._layers.values(), key=lambda layer: layer.order))
+
+    @property
+    def annotations(self) -> tuple[Annotation, ...]:
+        """Every annotation, in the order they were added."""
+        return tuple(self._annotations.values())
+
+    @property
+    def view(self) -> Mapping[str, Any]:
+        """Viewer state saved in the sidecar (read-only; see :meth:`update_view`)."""
+        return MappingProxyType(self._view)
+
+    @property
+    def annotations_visible(self) -> bool:
+        """The document-wide show/hide switch (the viewer's H key)."""
+        return bool(self._view["annotations_visible"])
+
+    def __len__(self) -> int:
+        return len(self._annotations)
+
+    def __contains__(self, annotation_id: object) -> bool:
+        return annotation_id in self._annotations
+
+    def get(self, annotation_id: str) -> Annotation:
+        """Return the annotation ``annotation_id``; ``KeyError`` if there is none."""
+        try:
+            return self._annotations[annotation_id]
+        except KeyError:
+            raise KeyError(f"no annotation with id {annotation_id!r}") from None
+
+    def layer(self, layer_id: str) -> Layer:
+        """Return the layer ``layer_id``; ``KeyError`` if there is none."""
+        try:
+            return self._layers[layer_id]
+        except KeyError:
+            raise KeyError(f"no layer with id {layer_id!r}") from None
+
+    def layer_by_name(self, name: str) -> Layer | None:
+        """Return the first layer called ``name`` (case-insensitive), or ``None``."""
+        folded = name.casefold()
+        return next((la for la in self.layers if la.name.casefold() == folded), None)
+
+    def visible_annotations(self, frame: int | None = None) -> list[Annotation]:
+        """Return the annotations to draw, bottom layer first.
+
+        Parameters
+        ----------
+        frame : int or None
+            Only those on this frame (from 1); ``None`` for every frame.
+
+        Returns
+        -------
+        list of Annotation
+            Empty while :attr:`annotations_visible` is off; otherwise those on visible
+            layers, ordered by layer order, then in the order they were added.
+        """
+        if frame is not None:
+            c.check_int("frame", frame, 1, self._identity["frames"])
+        if not self.annotations_visible:
+            return []
+        rank = {layer.id: i for i, layer in enumerate(self.layers) if layer.visible}
+        shown = [
+            a
+            for a in self._annotations.values()
+            if a.layer in rank and (frame is None or a.frame == frame)
+        ]
+        shown.sort(key=lambda a: rank[a.layer])
+        return shown
+
+    def resolved_style(self, annotation: Annotation) -> ResolvedStyle:
+        """How ``annotation`` is drawn, in image pixels (layer colour as the fallback)."""
+        layer = self._layers.get(annotation.layer)
+        return annotation.style.resolve(
+            self._identity["columns"],
+            self._identity["rows"],
+            layer.colour if layer is not None else None,
+        )
+
+    # -- annotation edits -----------------------------------------------------------
+
+    def add(self, annotation: Annotation) -> Annotation:
+        """Add ``annotation`` (undoable); returns it.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If it is not an annotation, its id is taken, its layer does not exist or is
+            locked, its frame does not exist or a point lies outside the image.
+        """
+        self.add_many([annotation])
+        return annotation
+
+    def add_many(self, annotations: Iterable[Annotation]) -> None:
+        """Add several annotations as one undoable edit (see :meth:`add`)."""
+        items = list(annotations)
+        if not items:
+            return
+        seen: set[str] = set()
+        for i, annotation in enumerate(items):
+            where = f"annotations[{i}]." if len(items) > 1 else ""
+            self._check(annotation, where)
+            if annotation.id in self._annotations or annotation.id in seen:
+                raise ValueError(f"{where}id: {annotation.id!r} is already used")
+            seen.add(annotation.id)
+            self._check_unlocked(annotation.layer, where)
+        what = items[0].kind if len(items) == 1 else f"{len(items)} annotations"
+        self._commit(f"Add {what}", [(a.id, None, a, None) for a in items])
+
+    def update(self, annotation_id: str, **changes: Any) -> Annotation:
+        """Change fields of an annotation (undoable); returns the new object.
+
+        ``modified`` is set to now unless given; ``points=[...]`` moves every point.
+
+        Raises
+        ------
+        KeyError
+            If there is no such annotation.
+        TypeError, ValueError
+            If a change is invalid, or the annotation's layer (old or new) is locked.
+        """
+        old = self.get(annotation_id)
+        if "id" in changes and changes["id"] != annotation_id:
+            raise ValueError("id: an annotation's id cannot change")
+        explicit = "modified" in changes
+        new = old.replace(**changes, **({} if explicit else {"modified": c.now_utc()}))
+        if (new if explicit else new.replace(modified=old.modified)) == old:
+            return old
+        self._check(new, "")
+        self._check_unlocked(old.layer, "")
+        self._check_unlocked(new.layer, "")
+        self._commit(f"Edit {old.kind}", [(annotation_id, old, new, None)])
+        return new
+
+    def remove(self, ids: str | Iterable[str]) -> None:
+        """Remove one annotation (an id) or several (ids) as one undoable edit.
+
+        Raises
+        ------
+        KeyError
+            If an id does not exist (nothing is removed).
+        ValueError
+            If an annotation is on a locked layer (nothing is removed).
+        """
+        olds = [self.get(i) for i in _ids(ids)]
+        if not olds:
+            return
+        for old in olds:
+            self._check_unlocked(old.layer, "")
+        what = olds[0].kind if len(olds) == 1 else f"{len(olds)} annotations"
+        self._commit(f"Remove {what}", [(a.id, a, None, None) for a in olds])
+
+    def move_to_layer(self, ids: str | Iterable[str], layer_id: str) -> None:
+        """Move annotations to layer ``layer_id`` as one undoable edit."""
+        target = self.layer(layer_id)
+        self._check_unlocked(layer_id, "")
+        olds = [a for a in (self.get(i) for i in _ids(ids)) if a.layer != layer_id]
+        for old in olds:
+            self._check_unlocked(old.layer, "")
+        now = c.now_utc()
+        entries = [(a.id, a, a.replace(layer=layer_id, modified=now), None) for a in olds]
+        self._commit(f"Move {len(entries)} annotations to {target.name!r}", entries)
+
+    # -- view state (saved, not undoable) ------------------------------------------
+
+    def set_all_visible(self, visible: bool) -> None:
+        """Show or hide every annotation at once, keeping each layer's own switch.
+
+        This is view state (the viewer's H key): it is saved in the sidecar but is not
+        an undoable edit.
+        """
+        c.check_bool("visible", visible)
+        if self._view["annotations_visible"] != visible:
+            self._view["annotations_visible"] = visible
+            self.revision += 1
+            self.events.emit(DocumentEvent("visibility_changed"))
+
+    def update_view(self, **values: Any) -> None:
+        """Set other viewer state kept in the sidecar (JSON values; not undoable)."""
+        c.check_json("view", values)
+        if "annotations_visible" in values:
+            self.set_all_visible(values.pop("annotations_visible"))
+        if values:
+            self._view.update(values)
+            self.revision += 1
+            self.events.emit(DocumentEvent("view_changed"))
+
+    # -- the machinery --------------------------------------------------------------
+
+    def apply_delta(self, delta: Delta) -> Delta:
+        """Apply ``delta`` without checks or history and return its inverse.
+
+        This is how :class:`~hoview.annotations.history.History` undoes and redoes;
+        other code edits through the methods above.
+        """
+        inverse = self._apply(delta)
+        for event in delta.events():
+            self.events.emit(event)
+        return inverse
+
+    def _apply(self, delta: Delta) -> Delta:
+        self.revision += 1
+        return Delta(
+            delta.description,
+            apply_entries(self._annotations, delta.annotations),
+            apply_entries(self._layers, delta.layers),
+        )
+
+    def _commit(
+        self,
+        description: str,
+        annotations: Sequence[Entry] = (),
+        layers: Sequence[Entry] = (),
+    ) -> None:
+        """Apply one checked edit, tell the history, then the subscribers."""
+        if not annotations and not layers:
+            return
+        delta = Delta(description, tuple(annotations), tuple(layers))
+        self.edits.emit((delta, self._apply(delta)))
+        for event in delta.events():
+            self.events.emit(event)
+
+    def _check(self, annotation: Annotation, where: str) -> None:
+        """Check what depends on the document: layer, frame, points within the image."""
+        if not isinstance(annotation, Annotation) or not annotation.kind:
+            raise TypeError(
+                f"{where.rstrip('.') or 'annotation'}: expected an Arrow, Text or Ruler, "
+                f"got {c.type_name(annotation)}"
+            )
+        if annotation.layer not in self._layers:
+            raise ValueError(f"{where}layer: there is no layer {annotation.layer!r}")
+        frames = self._identity["frames"]
+        if annotation.frame > frames:
+            raise ValueError(
+                f"{where}frame: frame {annotation.frame} does not exist: the image has "
+                f"{frames} frame{'s' if frames != 1 else ''} (numbered from 1)"
+            )
+        columns, rows = self._identity["columns"], self._identity["rows"]
+        mx, my = columns * POINT_MARGIN, rows * POINT_MARGIN
+        for j, name in enumerate(annotation.POINT_FIELDS):
+            x, y = getattr(annotation, name)
+            if not (-mx <= x <= columns + mx and -my <= y <= rows + my):
+                raise ValueError(
+                    f"{where}points[{j}]: ({x:g}, {y:g}) lies outside the {columns} x {rows} "
+                    f"image (points may be at most {POINT_MARGIN:.0%} of its size outside it)"
+                )
+
+    def _check_unlocked(self, layer_id: str, where: str) -> None:
+        layer = self._layers.get(layer_id)
+        if layer is not None and layer.locked:
+            raise ValueError(f"{where}layer: layer {layer.name!r} is locked")

@@ -1,0 +1,22 @@
+"""numpy arrays to QImages and back (QtGui only)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+
+def array_to_qimage(array: np.ndarray) -> QImage:
+    """Copy a uint8 grey ``(h, w)`` or RGB ``(h, w, 3)`` array into a QImage."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    height, width = array.shape[:2]
+    fmt = QImage.Format.Format_Grayscale8 if array.ndim == 2 else QImage.Format.Format_RGB888
+    return QImage(array.data, width, height, array.strides[0], fmt).copy()
+
+
+def qimage_to_array(image: QImage) -> np.ndarray:
+    """Copy a QImage into a uint8 RGB ``(h, w, 3)`` array (grey images become RGB)."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    height, width, stride = image.height(), image.width(), image.bytesPerLine()
+    buffer = np.frombuffer(image.constBits(), np.uint8, count=stride * height)
+    return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
