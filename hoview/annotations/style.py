@@ -19,10 +19,10 @@ from hoview.annotations import _checks as c
 DEFAULT_COLOUR = "#ffffff"
 #: Default outline: a thin dark edge so a white arrow also reads on white bone.
 DEFAULT_OUTLINE = "#000000"
-#: Default line width, as a fraction of the image diagonal (about 8 px on a 3000 px film).
-DEFAULT_LINE_WIDTH = 0.002
+#: Default line width, as a fraction of the image diagonal (about 11 px on a 3000 px film).
+DEFAULT_LINE_WIDTH = 0.003
 #: Default arrow head length, as a fraction of the image diagonal.
-DEFAULT_HEAD_SIZE = 0.02
+DEFAULT_HEAD_SIZE = 0.025
 #: Default text height, as a fraction of the image diagonal.
 DEFAULT_FONT_SIZE = 0.02
 #: Allowed range of ``line_width``, ``head_size`` and ``font_size`` (fractions of the diagonal).

@@ -6,17 +6,32 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from hoview.annotations import AnnotationDocument, LoadResult, open_annotations
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
 from hoview.display.viewport import ViewGeometry, render_view
+from hoview.render.paint import paint_annotations
 from hoview.render.qimage import array_to_qimage
-from hoview.sources.base import Frame, Series
+from hoview.sources.base import Frame, ImageSource, Series
 
 ZOOM_STEP = 1.25
+
+
+def image_to_screen(geometry: ViewGeometry) -> QTransform:
+    """Return the transform from image pixel coordinates to the canvas."""
+    zoom = geometry.zoom
+    return QTransform(
+        zoom,
+        0.0,
+        0.0,
+        zoom,
+        geometry.width / 2 - geometry.center_x * zoom,
+        geometry.height / 2 - geometry.center_y * zoom,
+    )
 
 
 class ViewerCanvas(QWidget):
@@ -48,6 +63,9 @@ class ViewerCanvas(QWidget):
         self._drag_start_window: Window | None = None
         self._drag_start_geometry: ViewGeometry | None = None
         self._cursor_text = ""
+        self._documents: dict[int, LoadResult] = {}
+        #: The last problem worth telling the user (an unreadable sidecar).
+        self.warning = ""
 
     # --- what is shown ------------------------------------------------------------
 
@@ -67,6 +85,20 @@ class ViewerCanvas(QWidget):
     def geometry_state(self) -> ViewGeometry | None:
         """Zoom and pan: which image point is at the viewport centre, at what zoom."""
         return self._geometry
+
+    def annotations_for(self, source: ImageSource) -> AnnotationDocument | None:
+        """Return an image's annotations, loaded once; ``None`` if its sidecar is unreadable.
+
+        A sidecar that cannot be read is reported in the status bar and never written.
+        """
+        key = id(source)
+        if key not in self._documents:
+            result = open_annotations(source.path, source.identity)
+            self._documents[key] = result
+            if result.error is not None:
+                self.warning = str(result.error)
+        result = self._documents[key]
+        return None if result.error is not None else result.document
 
     def set_series(self, series: Series, index: int = 0) -> None:
         """Show ``series``, starting at frame ``index`` (from 0), fitted to the window."""
@@ -164,6 +196,15 @@ class ViewerCanvas(QWidget):
             geometry = replace(self._geometry, width=self.width(), height=self.height())
             array = render_view(pyramid, frame.attributes, self._voi, geometry)
             painter.drawImage(0, 0, array_to_qimage(array))
+            document = self.annotations_for(frame.source)
+            if document is not None:
+                paint_annotations(
+                    painter,
+                    document,
+                    image_to_screen(geometry),
+                    frame.number,
+                    pixel_spacing=frame.source.pixel_spacing,
+                )
         painter.end()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API

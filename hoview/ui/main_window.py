@@ -42,6 +42,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.status_label = QLabel(self)
         self.statusBar().addWidget(self.status_label, 1)
+        self.warning_label = QLabel(self)
+        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.statusBar().addPermanentWidget(self.warning_label)
         self.canvas.status_changed.connect(self.status_label.setText)
         self.series_list.currentRowChanged.connect(self._on_series_changed)
         self._series: list[Series] = []
@@ -84,6 +87,11 @@ class MainWindow(QMainWindow):
     def _on_series_changed(self, row: int) -> None:
         if 0 <= row < len(self._series):
             self.canvas.set_series(self._series[row])
+            self.canvas.repaint()
+            if self.canvas.warning:
+                self.warning_label.setText(
+                    f"Annotations not shown (read-only): {self.canvas.warning}"
+                )
 
     def _on_open_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open image")

@@ -126,7 +126,7 @@ def test_dx_pixels_decode_and_use_the_12_bit_range(dx, dx_pixels):
     assert int(dx_pixels.max()) - int(dx_pixels.min()) > 3000
     # Bright bone in the middle, dark air in the corners (MONOCHROME2).
     rows, cols = dx_pixels.shape
-    centre = dx_pixels[rows // 3: 2 * rows // 3, cols // 3: 2 * cols // 3]
+    centre = dx_pixels[rows // 3 : 2 * rows // 3, cols // 3 : 2 * cols // 3]
     assert np.median(centre) > np.median(dx_pixels[:50, :50]) + 500
 
 
@@ -177,11 +177,13 @@ def test_ct_series_is_one_series_of_the_same_study(dx, ct):
 
 def test_ct_positions_are_distinct_and_evenly_spaced(ct):
     for ds in ct:
-        np.testing.assert_allclose([float(v) for v in ds.ImageOrientationPatient],
-                                   [1, 0, 0, 0, 1, 0])
+        np.testing.assert_allclose(
+            [float(v) for v in ds.ImageOrientationPatient], [1, 0, 0, 0, 1, 0]
+        )
     normal = _normal(ct[0])
-    positions = sorted(float(np.dot(normal, [float(v) for v in ds.ImagePositionPatient]))
-                       for ds in ct)
+    positions = sorted(
+        float(np.dot(normal, [float(v) for v in ds.ImagePositionPatient])) for ds in ct
+    )
     steps = np.diff(positions)
     assert len(set(np.round(positions, 3))) == len(ct)
     np.testing.assert_allclose(steps, steps[0], atol=1e-3)
@@ -198,7 +200,8 @@ def test_ct_pixels_decode_to_hounsfield_units(ct):
         assert [float(v) for v in ds.PixelSpacing] == [float(ds.PixelSpacing[0])] * 2
     middle = ct[len(ct) // 2]
     hu = middle.pixel_array.astype(float) * float(middle.RescaleSlope) + float(
-        middle.RescaleIntercept)
+        middle.RescaleIntercept
+    )
     assert hu.shape == (middle.Rows, middle.Columns) == (256, 256)
     assert np.median(hu[:10, :10]) < -900  # air around the patient
     assert hu.max() > 700  # bone
@@ -225,8 +228,12 @@ def _non_pixel_elements(ds: pydicom.Dataset) -> dict:
 
 
 def test_generator_remakes_the_committed_files(tmp_path, dx, dx_pixels, ct_paths):
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     new_dx = pydicom.dcmread(tmp_path / DX_PATH.name)
     np.testing.assert_array_equal(new_dx.pixel_array, dx_pixels)
     assert _non_pixel_elements(new_dx) == _non_pixel_elements(dx)

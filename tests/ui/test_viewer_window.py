@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -97,3 +99,46 @@ def test_status_shows_the_fitted_zoom_after_a_resize(window, qtbot, pydicom_file
     qtbot.waitUntil(lambda: window.canvas.width() > 900)
     zoom = window.canvas.geometry_state.zoom
     assert f"zoom {zoom * 100:.0f}%" in window.status_label.text()
+
+
+def test_sample_film_shows_its_arrows(window, sample_data_dir, qtbot):
+    window.open_paths([sample_data_dir / "pelvis_ap.dcm"])
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: canvas.frame is not None)
+    shown = grab_array(canvas)
+    document = canvas.annotations_for(canvas.frame.source)
+    assert len(document.annotations) == 2
+    document.set_all_visible(False)  # the plain film "without arrows"
+    plain = grab_array(canvas)
+    document.set_all_visible(True)
+    changed = np.abs(shown.astype(int) - plain.astype(int)) > 20
+    assert changed.sum() > 100
+    # Every changed pixel is near one of the arrows (in screen coordinates).
+    geometry = canvas.geometry_state
+    rows, cols = np.nonzero(changed)
+    near = np.zeros(len(rows), bool)
+    for arrow in document.annotations:
+        xs = [geometry.image_to_screen(*p)[0] for p in arrow.points]
+        ys = [geometry.image_to_screen(*p)[1] for p in arrow.points]
+        margin = 60
+        inside = (
+            (cols > min(xs) - margin)
+            & (cols < max(xs) + margin)
+            & (rows > min(ys) - margin)
+            & (rows < max(ys) + margin)
+        )
+        near |= inside
+    assert near.all()
+
+
+def test_unreadable_sidecar_warns_and_is_not_touched(window, tmp_path, sample_data_dir):
+    film = tmp_path / "pelvis_ap.dcm"
+    shutil.copy(sample_data_dir / "pelvis_ap.dcm", film)
+    sidecar = tmp_path / "pelvis_ap.dcm.hoview.json"
+    sidecar.write_text('{"format": "hoview.annotations", "version": 99}')
+    before = sidecar.read_bytes()
+    window.open_paths([film])
+    assert "pelvis_ap.dcm.hoview.json" in window.warning_label.text()
+    assert "version" in window.warning_label.text()
+    assert window.canvas.frame is not None  # the image still opens
+    assert sidecar.read_bytes() == before
