@@ -3,14 +3,16 @@
 Image coordinates follow DESIGN.md "Coordinates" (PS3.3 C.10.5.1.2 PIXEL units):
 ``x`` is the column, ``y`` the row, the origin is the top-left corner of the top-left
 pixel and pixel centres sit at ``+0.5``. Screen coordinates are the same for the
-viewport: screen pixel ``(j, i)`` has its centre at ``(j + 0.5, i + 0.5)``.
+viewport: screen pixel ``(j, i)`` has its centre at ``(j + 0.5, i + 0.5)``. Zoom, pan,
+rotation and flips are view state (:class:`ViewGeometry`), one affine map between the
+two; they never change stored coordinates.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,10 +20,32 @@ from hoview.display.attributes import PixelAttributes
 from hoview.display.pipeline import VOI, default_voi, to_display, window_lut
 from hoview.display.pyramid import Pyramid
 
+#: Rotation clockwise on screen, in degrees -> (cos, sin), exactly.
+_COS_SIN = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}
+
+
+def _right_angle(degrees: float, name: str) -> int:
+    """Return ``degrees`` as 0, 90, 180 or 270, or raise if it is not a right angle."""
+    if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number of degrees, got {type(degrees).__name__}")
+    if not (math.isfinite(degrees) and degrees % 90 == 0):
+        raise ValueError(f"{name}: must be a multiple of 90 degrees, got {degrees!r}")
+    return int(degrees) % 360
+
 
 @dataclass(frozen=True)
 class ViewGeometry:
-    """Which part of the image a viewport shows, and how large.
+    """Which part of the image a viewport shows, how large, and which way up.
+
+    The view is one affine map from image to screen coordinates (:meth:`affine`):
+    the image is flipped about the centre point (``flip_h`` mirrors x, ``flip_v``
+    mirrors y), rotated clockwise on screen by ``rotation``, scaled by ``zoom``, and
+    the centre point lands at the middle of the viewport. Everything else
+    (:meth:`image_to_screen`, :meth:`screen_to_image`, :func:`render_view`) is
+    derived from that map. Stored annotation coordinates never change with it.
+
+    The same picture has two spellings: ``rotation + 180`` with both flips toggled.
+    :meth:`flipped` and :meth:`rotated` keep the rotation the user chose.
 
     Parameters
     ----------
@@ -32,12 +56,20 @@ class ViewGeometry:
         coordinates.
     width, height : int
         The viewport's size in screen pixels (>= 1).
+    rotation : int
+        Degrees clockwise on screen: 0, 90, 180 or 270 (any multiple of 90 is
+        reduced to one of these).
+    flip_h, flip_v : bool
+        Mirror the image left-right (x) / top-bottom (y) before rotating; at
+        rotation 0 that is a mirror of the screen.
 
     Raises
     ------
     ValueError
-        If ``zoom`` is not positive and finite, the centre is not finite, or the size
-        is smaller than one pixel.
+        If ``zoom`` is not positive and finite, the centre is not finite, the size
+        is smaller than one pixel, or ``rotation`` is not a multiple of 90.
+    TypeError
+        If ``rotation`` is not a number.
 
     """
 
@@ -46,6 +78,9 @@ class ViewGeometry:
     center_y: float
     width: int
     height: int
+    rotation: int = 0
+    flip_h: bool = False
+    flip_v: bool = False
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.zoom) and self.zoom > 0):
@@ -56,37 +91,214 @@ class ViewGeometry:
             raise ValueError(f"width/height: the viewport is {self.width}x{self.height}")
         object.__setattr__(self, "width", int(self.width))
         object.__setattr__(self, "height", int(self.height))
+        object.__setattr__(self, "rotation", _right_angle(self.rotation, "rotation"))
+        object.__setattr__(self, "flip_h", bool(self.flip_h))
+        object.__setattr__(self, "flip_v", bool(self.flip_v))
+
+    @property
+    def quarter_turn(self) -> bool:
+        """Whether the image lies sideways (rotation 90 or 270): its rows run across."""
+        return self.rotation in (90, 270)
+
+    def _orientation(self) -> tuple[int, int, int, int]:
+        """Rotation times flips as exact integers ``(a, b, c, d)``.
+
+        An image offset ``(u, v)`` from the centre point goes to the screen offset
+        ``zoom * (a*u + b*v, c*u + d*v)``; the matrix is orthogonal, so its inverse is
+        its transpose.
+        """
+        cos, sin = _COS_SIN[self.rotation]
+        fx = -1 if self.flip_h else 1
+        fy = -1 if self.flip_v else 1
+        return cos * fx, -sin * fy, sin * fx, cos * fy
+
+    def affine(self) -> tuple[float, float, float, float, float, float]:
+        """Return the image-to-screen map as ``(m11, m12, m21, m22, dx, dy)``.
+
+        The order and meaning are Qt's ``QTransform(m11, m12, m21, m22, dx, dy)``:
+        ``screen_x = m11*x + m21*y + dx`` and ``screen_y = m12*x + m22*y + dy``, so
+        ``QTransform(*geometry.affine())`` paints annotations exactly where
+        :meth:`image_to_screen` puts them.
+
+        Returns
+        -------
+        tuple of float
+            ``(m11, m12, m21, m22, dx, dy)``.
+
+        """
+        a, b, c, d = self._orientation()
+        z = self.zoom
+        m11, m21, m12, m22 = a * z, b * z, c * z, d * z
+        dx = self.width / 2 - (m11 * self.center_x + m21 * self.center_y)
+        dy = self.height / 2 - (m12 * self.center_x + m22 * self.center_y)
+        return m11, m12, m21, m22, dx, dy
+
+    def _inverse(self) -> tuple[float, float, float, float, float, float]:
+        """Return the screen-to-image map as ``(m11, m12, m21, m22, dx, dy)`` (Qt order)."""
+        a, b, c, d = self._orientation()
+        k = 1.0 / self.zoom
+        # The inverse of zoom * [[a, b], [c, d]] is [[a, c], [b, d]] / zoom.
+        m11, m21, m12, m22 = a * k, c * k, b * k, d * k
+        dx = self.center_x - (m11 * self.width / 2 + m21 * self.height / 2)
+        dy = self.center_y - (m12 * self.width / 2 + m22 * self.height / 2)
+        return m11, m12, m21, m22, dx, dy
 
     def image_to_screen(self, x: float, y: float) -> tuple[float, float]:
-        """Screen position of image point ``(x, y)``."""
-        return (
-            (x - self.center_x) * self.zoom + self.width / 2,
-            (y - self.center_y) * self.zoom + self.height / 2,
-        )
+        """Map image point ``(x, y)`` to its screen position, through :meth:`affine`.
+
+        Parameters
+        ----------
+        x, y : float
+            Image pixel coordinates (column, row); numpy arrays work too.
+
+        Returns
+        -------
+        tuple of float
+            ``(screen_x, screen_y)`` in viewport pixels.
+
+        """
+        m11, m12, m21, m22, dx, dy = self.affine()
+        return m11 * x + m21 * y + dx, m12 * x + m22 * y + dy
 
     def screen_to_image(self, sx: float, sy: float) -> tuple[float, float]:
-        """Image point under screen position ``(sx, sy)``; the inverse of the above."""
-        return (
-            (sx - self.width / 2) / self.zoom + self.center_x,
-            (sy - self.height / 2) / self.zoom + self.center_y,
-        )
+        """Map screen position ``(sx, sy)`` to the image point under it.
+
+        The inverse of :meth:`image_to_screen` (to rounding); numpy arrays work too.
+        """
+        m11, m12, m21, m22, dx, dy = self._inverse()
+        return m11 * sx + m21 * sy + dx, m12 * sx + m22 * sy + dy
 
     @classmethod
-    def fit(cls, columns: int, rows: int, width: int, height: int) -> ViewGeometry:
+    def fit(
+        cls,
+        columns: int,
+        rows: int,
+        width: int,
+        height: int,
+        rotation: int = 0,
+        *,
+        flip_h: bool = False,
+        flip_v: bool = False,
+    ) -> ViewGeometry:
         """Make the geometry that shows a whole ``columns x rows`` image, centred.
+
+        Parameters
+        ----------
+        columns, rows : int
+            The image's size in pixels.
+        width, height : int
+            The viewport's size in screen pixels.
+        rotation : int
+            Degrees clockwise on screen; at 90 and 270 the image's rows run across
+            the viewport, so ``rows`` is fitted to ``width``.
+        flip_h, flip_v : bool
+            Flips to keep (they do not change the fit).
+
+        Returns
+        -------
+        ViewGeometry
+            The largest zoom that shows every pixel, centred on the image.
 
         Raises
         ------
         ValueError
-            If any size is smaller than one pixel.
+            If any size is smaller than one pixel or ``rotation`` is not a multiple
+            of 90.
 
         """
         if columns < 1 or rows < 1:
             raise ValueError(f"columns/rows: the image is {columns}x{rows}")
         if width < 1 or height < 1:
             raise ValueError(f"width/height: the viewport is {width}x{height}")
-        zoom = min(width / columns, height / rows)
-        return cls(zoom, columns / 2, rows / 2, width, height)
+        rotation = _right_angle(rotation, "rotation")
+        across, down = (rows, columns) if rotation in (90, 270) else (columns, rows)
+        zoom = min(width / across, height / down)
+        return cls(zoom, columns / 2, rows / 2, width, height, rotation, flip_h, flip_v)
+
+    def rotated(self, by_degrees: int) -> ViewGeometry:
+        """Return this view turned clockwise on screen about the viewport centre.
+
+        Parameters
+        ----------
+        by_degrees : int
+            A multiple of 90; negative turns anticlockwise.
+
+        Returns
+        -------
+        ViewGeometry
+            Same centre point, zoom and flips; ``rotation`` reduced to 0..270.
+
+        """
+        return replace(self, rotation=self.rotation + _right_angle(by_degrees, "by_degrees"))
+
+    def flipped(self, horizontal: bool = True) -> ViewGeometry:
+        """Return this view mirrored on screen, keeping the centre point and rotation.
+
+        A left-right mirror of the screen is ``flip_h`` at rotation 0 or 180 and
+        ``flip_v`` at 90 or 270 (the image lies sideways), so the rotation the user
+        chose stays as it is and flipping twice gives back the same geometry.
+
+        Parameters
+        ----------
+        horizontal : bool
+            ``True`` mirrors left-right on screen, ``False`` top-bottom.
+
+        Returns
+        -------
+        ViewGeometry
+            The mirrored view.
+
+        """
+        if bool(horizontal) != self.quarter_turn:
+            return replace(self, flip_h=not self.flip_h)
+        return replace(self, flip_v=not self.flip_v)
+
+    def zoomed(self, factor: float, anchor: tuple[float, float] | None = None) -> ViewGeometry:
+        """Return this view zoomed by ``factor``, the image point under ``anchor`` kept.
+
+        Parameters
+        ----------
+        factor : float
+            New zoom over old (> 0).
+        anchor : tuple of float, optional
+            Screen position that keeps its image point (a cursor); the viewport
+            centre if omitted.
+
+        Returns
+        -------
+        ViewGeometry
+            The zoomed view; rotation and flips are honoured.
+
+        Raises
+        ------
+        ValueError
+            If the new zoom is not a positive finite number.
+
+        """
+        sx, sy = (self.width / 2, self.height / 2) if anchor is None else anchor
+        x, y = self.screen_to_image(sx, sy)
+        pinned = replace(self, zoom=self.zoom * factor, center_x=x, center_y=y)
+        # In ``pinned`` (x, y) sits at the middle; the new centre is the point that
+        # lies as far from the middle as the anchor, on the other side.
+        cx, cy = pinned.screen_to_image(self.width - sx, self.height - sy)
+        return replace(pinned, center_x=cx, center_y=cy)
+
+    def panned(self, dx: float, dy: float) -> ViewGeometry:
+        """Return this view with the image moved by ``(dx, dy)`` screen pixels (a drag).
+
+        Parameters
+        ----------
+        dx, dy : float
+            How far the image moves on screen, right and down.
+
+        Returns
+        -------
+        ViewGeometry
+            The moved view; rotation and flips are honoured.
+
+        """
+        cx, cy = self.screen_to_image(self.width / 2 - dx, self.height / 2 - dy)
+        return replace(self, center_x=cx, center_y=cy)
 
 
 def make_pyramid(stored: np.ndarray, attrs: PixelAttributes) -> Pyramid:
@@ -115,8 +327,9 @@ def _pyramid_default_voi(pyramid: Pyramid, attrs: PixelAttributes) -> VOI | None
 def _indices(coords: np.ndarray, size: int, step: int) -> tuple[slice, np.ndarray]:
     """Find the screen positions inside the image and their nearest level samples.
 
-    ``coords`` are image coordinates along one axis of ``size`` pixels; the level's
-    pixels are ``step`` image pixels wide.
+    ``coords`` are image coordinates along one axis of ``size`` pixels, increasing or
+    decreasing (a flipped or rotated view); the level's pixels are ``step`` image
+    pixels wide.
     """
     inside = np.flatnonzero((coords >= 0) & (coords < size))
     if inside.size == 0:
@@ -125,6 +338,11 @@ def _indices(coords: np.ndarray, size: int, step: int) -> tuple[slice, np.ndarra
     index = np.floor(coords[keep] / step).astype(np.intp)
     np.clip(index, 0, -(-size // step) - 1, out=index)
     return keep, index
+
+
+#: Screen rows per gather in a sideways (90/270 degree) view: the transposed copy of
+#: each band stays in the CPU cache.
+_BAND = 32
 
 
 def _render(
@@ -136,12 +354,18 @@ def _render(
     level: int,
     invert: bool,
     background: int,
+    sideways: bool = False,
 ) -> np.ndarray:
-    """Sample image points ``xs`` (columns) x ``ys`` (rows) from a level and window them."""
+    """Sample image columns ``xs`` and rows ``ys`` from a level and window them.
+
+    Upright, output pixel ``[i, j]`` is the sample at ``(xs[j], ys[i])``; sideways
+    (a view at 90 or 270 degrees) it is the sample at ``(xs[i], ys[j])``, so the
+    output is ``(len(xs), len(ys))``.
+    """
     rows, columns = pyramid.shape[:2]
     colour = attrs.is_colour
-    shape = (ys.size, xs.size, 3) if colour else (ys.size, xs.size)
-    out = np.full(shape, background, dtype=np.uint8)
+    size = (xs.size, ys.size) if sideways else (ys.size, xs.size)
+    out = np.full(size + ((3,) if colour else ()), background, dtype=np.uint8)
     step = 2**level
     row_keep, row_index = _indices(ys, rows, step)
     col_keep, col_index = _indices(xs, columns, step)
@@ -149,18 +373,32 @@ def _render(
         return out
     if voi is None and not colour:
         voi = _pyramid_default_voi(pyramid, attrs)
-    data = pyramid.level(level)
     # Slice (a view) to the visible rows and columns first, so the gathers only
-    # ever touch a viewport-sized part of the level.
-    r0, c0 = int(row_index[0]), int(col_index[0])
-    data = data[r0 : int(row_index[-1]) + 1, c0 : int(col_index[-1]) + 1]
-    block = data.take(row_index - r0, axis=0).take(col_index - c0, axis=1)
-    table = None if colour else window_lut(attrs, voi, block.dtype, invert)
-    if table is not None and block.dtype.isnative:
-        shown = np.take(table, block.view(f"u{block.dtype.itemsize}"))
-    else:
-        shown = to_display(block, attrs, voi, invert)
-    out[row_keep, col_keep] = shown
+    # ever touch a viewport-sized part of the level. Flips make indices decrease.
+    r0, r1 = sorted((int(row_index[0]), int(row_index[-1])))
+    c0, c1 = sorted((int(col_index[0]), int(col_index[-1])))
+    data = pyramid.level(level)[r0 : r1 + 1, c0 : c1 + 1]
+    row_index, col_index = row_index - r0, col_index - c0
+    table = None if colour else window_lut(attrs, voi, data.dtype, invert)
+    if table is not None and not data.dtype.isnative:
+        table = None
+
+    def shade(block: np.ndarray) -> np.ndarray:
+        if table is not None:
+            return np.take(table, block.view(f"u{block.dtype.itemsize}"))
+        return to_display(block, attrs, voi, invert)
+
+    if not sideways:
+        block = data.take(row_index, axis=0).take(col_index, axis=1)
+        out[row_keep, col_keep] = shade(block)
+        return out
+    # Screen rows follow image columns and screen columns image rows: gather the
+    # image rows once, then transpose band by band of screen rows.
+    target = out[col_keep, row_keep]
+    by_row = data.take(row_index, axis=0)
+    for start in range(0, col_index.size, _BAND):
+        band = by_row.take(col_index[start : start + _BAND], axis=1)
+        target[start : start + _BAND] = shade(band).swapaxes(0, 1)
     return out
 
 
@@ -174,10 +412,13 @@ def render_view(
 ) -> np.ndarray:
     """Render what a viewport shows, at screen scale; cost follows the viewport size.
 
-    Each screen pixel centre is mapped to an image point; the pyramid level matching
-    the zoom (:meth:`Pyramid.level_for_zoom`) is sampled there by nearest neighbour in
-    one gather, and the samples go through the display pipeline (PS3.3 C.11) via
-    :func:`~hoview.display.pipeline.window_lut`.
+    Each screen pixel centre ``(j + 0.5, i + 0.5)`` is mapped to an image point by
+    :meth:`ViewGeometry.screen_to_image` (zoom, pan, rotation and flips); the pyramid
+    level matching the zoom (:meth:`Pyramid.level_for_zoom`) is sampled there by
+    nearest neighbour, and the samples go through the display pipeline (PS3.3 C.11)
+    via :func:`~hoview.display.pipeline.window_lut`. Rotations are right angles, so
+    image rows depend on one screen axis and image columns on the other: the sampling
+    is one gather of whole rows and columns (transposed at 90 and 270 degrees).
 
     Parameters
     ----------
@@ -188,7 +429,7 @@ def render_view(
     voi : Window or LookupTable or None
         The VOI; ``None`` means the frame's default VOI (computed once per pyramid).
     geometry : ViewGeometry
-        Zoom, centre and viewport size.
+        Zoom, centre, viewport size, rotation and flips.
     invert : bool
         Show the image negated.
     background : int
@@ -199,14 +440,27 @@ def render_view(
     numpy.ndarray
         ``(height, width)`` uint8, or ``(height, width, 3)`` for colour images.
 
+    Raises
+    ------
+    ValueError
+        If ``background`` is not a grey level.
+
     """
     if not 0 <= int(background) <= 255:
         raise ValueError(f"background: must be a grey level 0..255, got {background!r}")
     g = geometry
-    xs = (np.arange(g.width) + 0.5 - g.width / 2) / g.zoom + g.center_x
-    ys = (np.arange(g.height) + 0.5 - g.height / 2) / g.zoom + g.center_y
+    m11, m12, m21, m22, dx, dy = g._inverse()
+    # The same sums as screen_to_image; one term of each is zero at a right angle.
+    across = np.arange(g.width) + 0.5
+    down = np.arange(g.height) + 0.5
+    if g.quarter_turn:  # x follows screen y, y follows screen x
+        xs = m11 * 0.5 + m21 * down + dx
+        ys = m12 * across + m22 * 0.5 + dy
+    else:
+        xs = m11 * across + m21 * 0.5 + dx
+        ys = m12 * 0.5 + m22 * down + dy
     level = pyramid.level_for_zoom(g.zoom)
-    return _render(pyramid, attrs, voi, xs, ys, level, invert, int(background))
+    return _render(pyramid, attrs, voi, xs, ys, level, invert, int(background), g.quarter_turn)
 
 
 def render_full(
