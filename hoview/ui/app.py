@@ -5,11 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hoview.paths import sample_data_folder
-
 
 def run_viewer(paths: list[Path]) -> int:
-    """Open the viewer window on ``paths`` (the sample study when empty); run Qt.
+    """Open the viewer window on ``paths`` (the start screen when empty); run Qt.
 
     Returns
     -------
@@ -24,9 +22,6 @@ def run_viewer(paths: list[Path]) -> int:
     app.setApplicationName("hoview")
     app.setOrganizationName("hoview")
     window = MainWindow()
-    if not paths:
-        sample = sample_data_folder()
-        paths = [sample] if sample is not None else []
-    window.open_paths(paths)
     window.show()
+    window.open_paths(paths)
     return int(app.exec())

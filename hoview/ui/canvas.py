@@ -1,4 +1,11 @@
-"""The image canvas: shows one frame at viewport resolution, zoom, pan, window/level."""
+"""The image canvas: one frame at viewport resolution, its annotations, and the mouse.
+
+Repaints never reprocess the full-resolution frame: the pyramid level that matches the
+zoom is cut to the viewport and windowed through a lookup table
+(:func:`hoview.display.viewport.render_view`). Annotations are drawn over it by the one
+painting function the exports use. Left-button input goes to the current tool; the
+middle button or space + drag pans, the right button changes the window.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,17 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from hoview.annotations import AnnotationDocument, LoadResult, open_annotations
+from hoview.annotations import AnnotationDocument
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
@@ -17,57 +31,77 @@ from hoview.display.viewport import ViewGeometry, render_view
 from hoview.render.paint import paint_annotations
 from hoview.render.qimage import array_to_qimage
 from hoview.sources.base import Frame, ImageSource, Series
+from hoview.ui.annotation_session import AnnotationSession, SessionStore
+from hoview.ui.canvas_overlay import paint_overlays
+from hoview.ui.canvas_tool import CanvasTool
 
 ZOOM_STEP = 1.25
-
-
-def image_to_screen(geometry: ViewGeometry) -> QTransform:
-    """Return the transform from image pixel coordinates to the canvas."""
-    zoom = geometry.zoom
-    return QTransform(
-        zoom,
-        0.0,
-        0.0,
-        zoom,
-        geometry.width / 2 - geometry.center_x * zoom,
-        geometry.height / 2 - geometry.center_y * zoom,
-    )
+#: Pyramids kept for recently shown frames.
+PYRAMIDS_KEPT = 8
 
 
 class ViewerCanvas(QWidget):
-    """Shows the current frame of a series; repaints only the viewport's pixels.
+    """Shows the current frame of a series with its annotations.
 
-    Mouse: wheel zooms about the cursor, left or middle drag pans, right drag changes
-    the window (horizontal: width, vertical: centre). Keys: Page Up/Down and the
-    arrow keys step through frames, ``F`` fits, ``1``... presets come later.
+    Parameters
+    ----------
+    sessions : SessionStore, optional
+        Where each image's annotations are kept while open (shared with the window).
+    parent : QWidget, optional
+        Qt parent.
     """
 
     #: Emitted with a one-line status text when the cursor, window, zoom or frame change.
     status_changed = Signal(str)
     #: Emitted with (frame index from 0, frame count) when the frame changes.
     frame_changed = Signal(int, int)
+    #: Emitted with the ids of the selected annotations.
+    selection_changed = Signal(list)
+    #: Emitted when the view (window, zoom, pan, rotation, inversion) changes.
+    view_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, sessions: SessionStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
+        self.setAcceptDrops(False)
         self.setMinimumSize(200, 200)
+        self.sessions = sessions if sessions is not None else SessionStore(self)
+        self.sessions.changed.connect(lambda _session: self.update())
         self._series: Series | None = None
         self._index = 0
         self._pyramids: dict[int, Pyramid] = {}
         self._geometry: ViewGeometry | None = None
         self._fitted = True
         self._voi: VOI | None = None
+        self.invert = False
         self._drag: tuple[Qt.MouseButton, QPointF] | None = None
         self._drag_start_window: Window | None = None
         self._drag_start_geometry: ViewGeometry | None = None
+        self._space_held = False
         self._cursor_text = ""
-        self._documents: dict[int, LoadResult] = {}
+        self.tool: CanvasTool = CanvasTool()
+        #: Layer new annotations go onto (set by the layers panel); None: the first.
+        self.current_layer_id: str | None = None
+        #: Author of new annotations and their default colour (preferences).
+        self.author = ""
+        self.default_colour: str | None = None
+        #: Corner text, scale bar and overlays: shown, and anonymous (no identifiers).
+        self.show_corner_text = True
+        self.anonymous = False
+        self.show_overlays = True
+        #: Draw annotations (the compare view's twin shows the plain film).
+        self.show_annotations = True
         #: The last problem worth telling the user (an unreadable sidecar).
         self.warning = ""
 
     # --- what is shown ------------------------------------------------------------
+
+    @property
+    def series(self) -> Series | None:
+        """The series on screen."""
+        return self._series
 
     @property
     def frame(self) -> Frame | None:
@@ -77,28 +111,54 @@ class ViewerCanvas(QWidget):
         return self._series.frames[self._index]
 
     @property
+    def frame_index(self) -> int:
+        """Index of the frame on screen in its series, from 0."""
+        return self._index
+
+    @property
     def voi(self) -> VOI | None:
         """The window (or VOI LUT) in use."""
         return self._voi
 
     @property
     def geometry_state(self) -> ViewGeometry | None:
-        """Zoom and pan: which image point is at the viewport centre, at what zoom."""
+        """Zoom, pan, rotation and flips: which image point is at the centre, and how."""
         return self._geometry
 
-    def annotations_for(self, source: ImageSource) -> AnnotationDocument | None:
-        """Return an image's annotations, loaded once; ``None`` if its sidecar is unreadable.
+    @property
+    def zoom(self) -> float:
+        """Screen pixels per image pixel."""
+        return self._geometry.zoom if self._geometry is not None else 1.0
 
-        A sidecar that cannot be read is reported in the status bar and never written.
-        """
-        key = id(source)
-        if key not in self._documents:
-            result = open_annotations(source.path, source.identity)
-            self._documents[key] = result
-            if result.error is not None:
-                self.warning = str(result.error)
-        result = self._documents[key]
-        return None if result.error is not None else result.document
+    def session(self) -> AnnotationSession | None:
+        """Return the annotation session of the image on screen."""
+        frame = self.frame
+        return None if frame is None else self.sessions.session(frame.source)
+
+    def annotations_for(self, source: ImageSource) -> AnnotationDocument | None:
+        """Return an image's annotations; ``None`` if its sidecar could not be read."""
+        session = self.sessions.session(source)
+        if session.read_only:
+            self.warning = str(session.load_error)
+            return None
+        return session.document
+
+    def image_transform(self) -> QTransform:
+        """Return the transform from image pixel coordinates to the canvas."""
+        if self._geometry is None:
+            return QTransform()
+        return QTransform(*self._view_geometry().affine())
+
+    def screen_to_image(self, pos: QPointF) -> tuple[float, float]:
+        """Return the image point under canvas position ``pos``."""
+        if self._geometry is None:
+            return (pos.x(), pos.y())
+        return self._view_geometry().screen_to_image(pos.x(), pos.y())
+
+    def _view_geometry(self) -> ViewGeometry:
+        return replace(self._geometry, width=self.width(), height=self.height())
+
+    # --- changing the view ----------------------------------------------------------
 
     def set_series(self, series: Series, index: int = 0) -> None:
         """Show ``series``, starting at frame ``index`` (from 0), fitted to the window."""
@@ -106,8 +166,13 @@ class ViewerCanvas(QWidget):
         self._pyramids.clear()
         self._index = max(0, min(index, len(series.frames) - 1))
         self._fitted = True
+        self._geometry = None
         self._voi = None
+        self.invert = False
+        self.tool.selected.clear()
         self._update_view()
+        session = self.session()
+        self.warning = str(session.load_error) if session and session.read_only else ""
 
     def set_frame_index(self, index: int) -> None:
         """Go to frame ``index`` (from 0), keeping zoom, pan and window."""
@@ -116,36 +181,112 @@ class ViewerCanvas(QWidget):
         index = max(0, min(index, len(self._series.frames) - 1))
         if index != self._index:
             self._index = index
+            self.tool.selected.clear()
             self._update_view(keep_window=True)
 
     def set_window(self, voi: VOI) -> None:
         """Use ``voi`` (a Window or a VOI LUT) for every frame from now on."""
         self._voi = voi
-        self.update()
-        self._emit_status()
+        self._changed()
+
+    def set_invert(self, invert: bool) -> None:
+        """Show the image negated (the ``I`` key)."""
+        self.invert = bool(invert)
+        self._changed()
+
+    def set_geometry(self, geometry: ViewGeometry, fitted: bool = False) -> None:
+        """Set zoom, pan, rotation and flips (compare mode links two canvases this way)."""
+        self._geometry = replace(geometry, width=self.width(), height=self.height())
+        self._fitted = fitted
+        self._changed()
+
+    def rotate(self, degrees: int = 90) -> None:
+        """Rotate the view clockwise by ``degrees`` (a multiple of 90)."""
+        if self._geometry is not None:
+            self._geometry = self._geometry.rotated(degrees)
+            if self._fitted:
+                self._refit()
+            self._changed()
+
+    def flip(self, horizontal: bool = True) -> None:
+        """Mirror the view left-right (``horizontal``) or top-bottom."""
+        if self._geometry is not None:
+            self._geometry = self._geometry.flipped(horizontal)
+            self._changed()
+
+    def reset(self) -> None:
+        """Back to the file's window, no rotation, flip or inversion, fitted."""
+        self._geometry = None
+        self._fitted = True
+        self.invert = False
+        self._update_view()
 
     def fit(self) -> None:
         """Fit the whole image in the viewport."""
         self._fitted = True
-        self._update_view(keep_window=True)
+        self._refit()
+        self._changed()
+
+    def actual_size(self) -> None:
+        """Show one image pixel per screen pixel (1:1), keeping the centre."""
+        if self._geometry is not None:
+            self._geometry = replace(self._geometry, zoom=1.0)
+            self._fitted = False
+            self._changed()
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by ``factor`` keeping the image point under ``anchor`` in place."""
         if self._geometry is None:
             return
-        g = self._geometry
-        zoom = float(np.clip(g.zoom * factor, 0.01, 64.0))
+        g = self._view_geometry()
         if anchor is None:
             anchor = QPointF(self.width() / 2, self.height() / 2)
-        ix, iy = g.screen_to_image(anchor.x(), anchor.y())
-        cx = ix - (anchor.x() - g.width / 2) / zoom
-        cy = iy - (anchor.y() - g.height / 2) / zoom
-        self._geometry = replace(g, zoom=zoom, center_x=cx, center_y=cy)
+        before = g.screen_to_image(anchor.x(), anchor.y())
+        zoomed = replace(g, zoom=float(np.clip(g.zoom * factor, 0.01, 64.0)))
+        after = zoomed.screen_to_image(anchor.x(), anchor.y())
+        self._geometry = replace(
+            zoomed,
+            center_x=zoomed.center_x + before[0] - after[0],
+            center_y=zoomed.center_y + before[1] - after[1],
+        )
         self._fitted = False
+        self._changed()
+
+    def pan_by(self, start: ViewGeometry, dx: float, dy: float) -> None:
+        """Move the image with the mouse: ``(dx, dy)`` screen pixels from ``start``."""
+        x0, y0 = start.screen_to_image(start.width / 2, start.height / 2)
+        x1, y1 = start.screen_to_image(start.width / 2 - dx, start.height / 2 - dy)
+        self._geometry = replace(
+            start, center_x=start.center_x + x1 - x0, center_y=start.center_y + y1 - y0
+        )
+        self._fitted = False
+        self._changed()
+
+    def set_tool(self, tool: CanvasTool) -> None:
+        """Make ``tool`` receive the left button (select, arrow, text, ruler)."""
+        self.tool.deactivate(self)
+        self.tool = tool
+        tool.activate(self)
         self.update()
-        self._emit_status()
 
     # --- internals ----------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self.update()
+        self._emit_status()
+        self.view_changed.emit()
+
+    def _refit(self) -> None:
+        frame = self.frame
+        if frame is None:
+            return
+        rotation = self._geometry.rotation if self._geometry is not None else 0
+        fitted = ViewGeometry.fit(
+            frame.columns, frame.rows, max(self.width(), 1), max(self.height(), 1), rotation
+        )
+        if self._geometry is not None:
+            fitted = replace(fitted, flip_h=self._geometry.flip_h, flip_v=self._geometry.flip_v)
+        self._geometry = fitted
 
     def _pyramid(self) -> Pyramid | None:
         frame = self.frame
@@ -153,7 +294,7 @@ class ViewerCanvas(QWidget):
             return None
         key = self._index
         if key not in self._pyramids:
-            if len(self._pyramids) > 8:
+            if len(self._pyramids) >= PYRAMIDS_KEPT:
                 self._pyramids.pop(next(iter(self._pyramids)))
             self._pyramids[key] = Pyramid(frame.pixels())
         return self._pyramids[key]
@@ -163,16 +304,14 @@ class ViewerCanvas(QWidget):
         if frame is None:
             return
         if self._fitted or self._geometry is None:
-            self._geometry = ViewGeometry.fit(
-                frame.columns, frame.rows, max(self.width(), 1), max(self.height(), 1)
-            )
+            self._refit()
         if not keep_window or self._voi is None:
             self._voi = default_voi(frame.pixels(), frame.attributes)
-        self.update()
         self.frame_changed.emit(self._index, len(self._series.frames) if self._series else 0)
-        self._emit_status()
+        self._changed()
 
-    def _emit_status(self) -> None:
+    def status_text(self) -> str:
+        """Return the status bar's line: cursor pixel, window, zoom, frame."""
         parts = []
         if self._cursor_text:
             parts.append(self._cursor_text)
@@ -182,104 +321,140 @@ class ViewerCanvas(QWidget):
             parts.append(f"zoom {self._geometry.zoom * 100:.0f}%")
         if self._series is not None:
             parts.append(f"frame {self._index + 1} / {len(self._series.frames)}")
-        self.status_changed.emit("   ".join(parts))
+        return "   ".join(parts)
+
+    def _emit_status(self) -> None:
+        self.status_changed.emit(self.status_text())
 
     # --- Qt events ------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
-        """Render only the viewport: the pyramid level for the zoom, the visible part."""
+        """Render only the viewport, then annotations, overlays and the tool's marks."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(0, 0, 0))
         pyramid = self._pyramid()
         frame = self.frame
         if pyramid is not None and frame is not None and self._geometry is not None:
-            geometry = replace(self._geometry, width=self.width(), height=self.height())
-            array = render_view(pyramid, frame.attributes, self._voi, geometry)
+            geometry = self._view_geometry()
+            array = render_view(pyramid, frame.attributes, self._voi, geometry, self.invert)
             painter.drawImage(0, 0, array_to_qimage(array))
-            document = self.annotations_for(frame.source)
+            transform = QTransform(*geometry.affine())
+            document = self.annotations_for(frame.source) if self.show_annotations else None
             if document is not None:
                 paint_annotations(
                     painter,
                     document,
-                    image_to_screen(geometry),
+                    transform,
                     frame.number,
                     pixel_spacing=frame.source.pixel_spacing,
+                    selected=self.tool.selected,
                 )
+            paint_overlays(self, painter, transform)
+            self.tool.paint(self, painter, transform)
         painter.end()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
         """Refit when fitted; otherwise keep the centre point and zoom."""
         if self._geometry is not None:
-            if self._fitted and self.frame is not None:
-                self._geometry = ViewGeometry.fit(
-                    self.frame.columns, self.frame.rows, self.width(), self.height()
-                )
+            if self._fitted:
+                self._refit()
             else:
-                self._geometry = replace(self._geometry, width=self.width(), height=self.height())
+                self._geometry = self._view_geometry()
             self._emit_status()
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
-        """Zoom about the cursor."""
+        """Scroll through frames of a series; zoom a single image (Ctrl: always zoom)."""
         steps = event.angleDelta().y() / 120
-        if steps:
+        if not steps:
+            return
+        many = self._series is not None and len(self._series.frames) > 1
+        if many and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.set_frame_index(self._index + (1 if steps < 0 else -1))
+        else:
             self.zoom_by(ZOOM_STEP**steps, event.position())
 
+    def _starts_pan(self, event: QMouseEvent) -> bool:
+        button = event.button()
+        left = button == Qt.MouseButton.LeftButton
+        return button == Qt.MouseButton.MiddleButton or (left and self._space_held)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """Start a pan (left/middle) or a window drag (right)."""
-        self._drag = (event.button(), event.position())
-        self._drag_start_geometry = self._geometry
+        """Pan (middle, space + left), window (right), else the tool."""
+        button = event.button()
+        if not self._starts_pan(event) and button == Qt.MouseButton.LeftButton:
+            if self.tool.press(self, event, self.screen_to_image(event.position())):
+                return
+        self._drag = (button, event.position())
+        self._drag_start_geometry = self._view_geometry() if self._geometry else None
         self._drag_start_window = self._voi if isinstance(self._voi, Window) else None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """Pan, change the window, or report the pixel under the cursor."""
+        """Pan, change the window, or hand the move to the tool."""
         pos = event.position()
         if self._drag is not None and self._drag_start_geometry is not None:
             button, start = self._drag
             dx, dy = pos.x() - start.x(), pos.y() - start.y()
-            g = self._drag_start_geometry
-            if button in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
-                self._geometry = replace(
-                    self._geometry,
-                    center_x=g.center_x - dx / g.zoom,
-                    center_y=g.center_y - dy / g.zoom,
-                )
-                self._fitted = False
-                self.update()
-            elif button == Qt.MouseButton.RightButton and self._drag_start_window is not None:
-                w = self._drag_start_window
-                scale = max(w.width, 1.0) / 256
-                width = max(w.width + dx * scale, 1.0)
-                self._voi = Window(w.center + dy * scale, width, w.function, "Custom")
-                self.update()
+            if button == Qt.MouseButton.RightButton:
+                self._window_drag(dx, dy)
+            else:
+                self.pan_by(self._drag_start_geometry, dx, dy)
+        else:
+            self.tool.move(self, event, self.screen_to_image(pos))
         self._cursor_text = self._describe_point(pos)
         self._emit_status()
 
+    def _window_drag(self, dx: float, dy: float) -> None:
+        """Right drag: left/right changes the width, up/down the level (centre)."""
+        w = self._drag_start_window
+        if w is None:
+            return
+        scale = max(w.width, 1.0) / 256
+        self._voi = Window(
+            w.center + dy * scale, max(w.width + dx * scale, 1.0), w.function, "Custom"
+        )
+        self._changed()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """End a drag."""
+        """End a drag, or hand the release to the tool."""
+        if self._drag is None:
+            self.tool.release(self, event, self.screen_to_image(event.position()))
         self._drag = None
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """Hand double clicks to the tool (edit a label)."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.tool.double_click(self, event, self.screen_to_image(event.position()))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """Frames with Page Up/Down and arrows; F fits; +/- zoom."""
+        """Frames with Page Up/Down and arrows; space + drag pans; the tool's keys."""
         key = event.key()
-        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = True
+        elif self.tool.key(self, event):
+            return
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
             self.set_frame_index(self._index + 1)
         elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Up, Qt.Key.Key_Left):
             self.set_frame_index(self._index - 1)
-        elif key == Qt.Key.Key_F:
-            self.fit()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(ZOOM_STEP)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_by(1 / ZOOM_STEP)
+        elif key == Qt.Key.Key_Home:
+            self.set_frame_index(0)
+        elif key == Qt.Key.Key_End and self._series is not None:
+            self.set_frame_index(len(self._series.frames) - 1)
         else:
             super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Space released: back to the tool."""
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+        super().keyReleaseEvent(event)
 
     def _describe_point(self, pos: QPointF) -> str:
         frame = self.frame
         if frame is None or self._geometry is None:
             return ""
-        x, y = self._geometry.screen_to_image(pos.x(), pos.y())
+        x, y = self.screen_to_image(pos)
         col, row = int(np.floor(x)), int(np.floor(y))
         if not (0 <= col < frame.columns and 0 <= row < frame.rows):
             return ""

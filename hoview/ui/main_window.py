@@ -1,97 +1,282 @@
-"""The main window: wires the canvas, the series list and the status bar together."""
+"""The main window: wires the canvas, panels, menus and status bar together.
+
+It holds no feature logic: opening is :mod:`hoview.ui.loader`, viewing the canvas,
+annotations the sessions and tools, saving the sessions' autosave.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QStackedWidget,
 )
 
-from hoview.errors import HoviewError
-from hoview.sources import open_path
-from hoview.sources.base import OpenResult, Series
+from hoview.paths import sample_data_folder
+from hoview.sources.base import ImageSource, OpenResult, Series
+from hoview.ui.annotation_session import SaveState, SessionStore
 from hoview.ui.canvas import ViewerCanvas
+from hoview.ui.frame_bar import FrameBar
+from hoview.ui.layers_panel import LayersPanel
+from hoview.ui.loader import Loader
+from hoview.ui.save_banner import SaveBanner
+from hoview.ui.series_panel import SeriesPanel
+from hoview.ui.settings import Preferences, PreferencesDialog
+from hoview.ui.shortcuts_dialog import ShortcutsDialog
+from hoview.ui.start_screen import StartScreen
+from hoview.ui.tools import ToolController
+from hoview.ui.view_actions import make_action, view_actions
+from hoview.ui.viewer_area import ViewerArea
 
 
 class MainWindow(QMainWindow):
-    """hoview's window: a canvas, a series panel and a status bar.
+    """hoview's window: series thumbnails, the image, layers, and a status bar.
 
-    It holds no feature logic: opening goes to :mod:`hoview.sources`, drawing to
-    :class:`ViewerCanvas`.
+    Parameters
+    ----------
+    preferences : Preferences, optional
+        Settings kept between runs (a test passes its own).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, preferences: Preferences | None = None) -> None:
         super().__init__()
         self.setWindowTitle("hoview")
         self.resize(1280, 900)
-        self.canvas = ViewerCanvas(self)
-        self.setCentralWidget(self.canvas)
-        self.series_list = QListWidget(self)
-        dock = QDockWidget("Series", self)
-        dock.setObjectName("SeriesPanel")
-        dock.setWidget(self.series_list)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.setAcceptDrops(True)
+        self.preferences = preferences if preferences is not None else Preferences()
+        self.sessions = SessionStore(self)
+        self.viewer = ViewerArea(self.sessions, self)
+        self.canvas: ViewerCanvas = self.viewer.canvas
+        self.canvas.author = self.preferences.author
+        self.canvas.default_colour = self.preferences.arrow_colour
+        self.frame_bar = FrameBar(self.canvas, self)
+        self.viewer.add_below(self.frame_bar)
+        self.start_screen = StartScreen(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.start_screen)
+        self.stack.addWidget(self.viewer)
+        self.setCentralWidget(self.stack)
+        self.series_panel = SeriesPanel(self)
+        self.layers_panel = LayersPanel(self)
+        series_dock = self._dock("Series", self.series_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([series_dock, layers_dock], [150, 250], Qt.Orientation.Horizontal)
         self.status_label = QLabel(self)
         self.statusBar().addWidget(self.status_label, 1)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.save_banner = SaveBanner(self)
+        self.statusBar().addPermanentWidget(self.save_banner)
         self.warning_label = QLabel(self)
         self.warning_label.setStyleSheet("color: #b00020; font-weight: bold")
         self.statusBar().addPermanentWidget(self.warning_label)
-        self.canvas.status_changed.connect(self.status_label.setText)
-        self.series_list.currentRowChanged.connect(self._on_series_changed)
+        self.tools = ToolController(self.canvas, self)
+        self.loader = Loader(self)
         self._series: list[Series] = []
+        self._connect()
         self._build_menus()
+        self._show_start_screen()
+
+    # --- building -----------------------------------------------------------------
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:  # noqa: ANN001
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title}Panel")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        self.canvas.status_changed.connect(self.status_label.setText)
+        self.canvas.frame_changed.connect(lambda *_: self._on_image_changed())
+        self.series_panel.series_chosen.connect(self._on_series_chosen)
+        self.layers_panel.current_layer_changed.connect(self._on_current_layer_changed)
+        self.layers_panel.selection_provider = lambda: sorted(self.canvas.tool.selected)
+        self.sessions.state_changed.connect(self._on_save_state_changed)
+        self.save_banner.retry_requested.connect(self._on_retry_save)
+        self.save_banner.save_elsewhere_requested.connect(self._on_save_elsewhere)
+        self.save_banner.reload_requested.connect(self._on_reload_sidecar)
+        self.save_banner.overwrite_requested.connect(lambda: self._on_retry_save(force=True))
+        self.tools.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.loader.first_image.connect(self._on_first_image)
+        self.loader.progress.connect(self._on_progress)
+        self.loader.finished.connect(self._on_loaded)
+        self.start_screen.open_file_requested.connect(self._on_open_file)
+        self.start_screen.open_folder_requested.connect(self._on_open_folder)
+        self.start_screen.open_sample_requested.connect(self._on_open_sample)
+        self.start_screen.open_path_requested.connect(lambda p: self.open_paths([p]))
 
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        open_file = QAction("&Open file...", self, shortcut=QKeySequence.StandardKey.Open)
-        open_file.triggered.connect(self._on_open_file)
-        open_folder = QAction("Open &folder...", self)
-        open_folder.triggered.connect(self._on_open_folder)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu.addActions([open_file, open_folder])
-        menu.addSeparator()
-        menu.addAction(quit_action)
+        menus = {
+            name: self.menuBar().addMenu(f"&{name}")
+            for name in ("File", "Edit", "View", "Window", "Image", "Tools", "Help")
+        }
+        file_menu = menus["File"]
+        for text, shortcut, slot in (
+            ("&Open file...", QKeySequence.StandardKey.Open, self._on_open_file),
+            ("Open &folder...", "Ctrl+Shift+O", self._on_open_folder),
+            ("Open the &sample study", None, self._on_open_sample),
+            ("&Save annotations now", QKeySequence.StandardKey.Save, self._on_retry_save),
+            ("Save annotations &elsewhere...", None, self._on_save_elsewhere),
+            ("&Preferences...", None, self._on_preferences),
+            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+        ):
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            file_menu.addAction(action)
+        self.view_specs = view_actions(self.canvas)
+        self.actions_by_text: dict[str, QAction] = {}
+        for spec in self.view_specs:
+            action = make_action(self, spec)
+            menus[spec.menu].addAction(action)
+            self.actions_by_text[spec.text] = action
+        compare = QAction("Compare with / without annotations", self)
+        compare.setShortcut(QKeySequence("Ctrl+K"))
+        compare.setCheckable(True)
+        compare.toggled.connect(self.viewer.set_compare)
+        self.addAction(compare)
+        menus["View"].addAction(compare)
+        self.actions_by_text[compare.text()] = compare
+        cine = self.frame_bar.play_action
+        self.addAction(cine)
+        menus["Image"].addAction(cine)
+        for action in self.tools.actions.values():
+            self.addAction(action)
+            menus["Tools"].addAction(action)
+        for action in self.tools.edit_actions.values():
+            menus["Edit"].addAction(action)
+        toolbar = self.addToolBar("Tools")
+        toolbar.setObjectName("ToolsToolbar")
+        toolbar.addActions(list(self.tools.actions.values()))
+        toolbar.addSeparator()
+        toolbar.addAction(self.actions_by_text["Show / hide annotations"])
+        toolbar.addAction(compare)
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.triggered.connect(self._on_show_shortcuts)
+        menus["Help"].addAction(shortcuts)
 
-    def open_paths(self, paths: list[Path]) -> None:
-        """Open files and folders; tell the user about any that cannot be read."""
-        series: list[Series] = []
-        problems: list[str] = []
-        for path in paths:
-            try:
-                result: OpenResult = open_path(path)
-            except HoviewError as exc:
-                problems.append(str(exc))
-                continue
-            series.extend(result.series)
-        self._series = series
-        self.series_list.clear()
-        for s in series:
-            label = f"{s.modality or 'Image'}  {s.description or s.uid}  ({len(s.frames)})"
-            self.series_list.addItem(QListWidgetItem(label))
-        if series:
-            self.series_list.setCurrentRow(0)
-            self.setWindowTitle(f"hoview - {paths[0].name}")
+    # --- opening ------------------------------------------------------------------
+
+    def open_paths(self, paths: list[Path], wait: bool = False) -> None:
+        """Open files and folders in the background; ``wait`` blocks until done (tests)."""
+        if not paths:
+            return
+        self._opening = [Path(p) for p in paths]
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.loader.open(self._opening)
+        if wait:
+            self.loader.wait()
+
+    def _on_first_image(self, image: ImageSource) -> None:
+        if not self._series:
+            self._show_series([Series(uid="first", frames=image.frames())], keep_panel=True)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _on_loaded(self, result: OpenResult, problems: list[str]) -> None:
+        self.progress.hide()
+        for path in self._opening:
+            self.preferences.add_recent(path)
+        if result.series:
+            self._show_series(result.series)
         if problems:
             QMessageBox.warning(self, "hoview", "\n".join(problems))
 
-    def _on_series_changed(self, row: int) -> None:
+    def _show_series(self, series: list[Series], keep_panel: bool = False) -> None:
+        self._series = list(series)
+        if not keep_panel:
+            self.series_panel.set_series(self._series)
+        self.stack.setCurrentWidget(self.viewer)
+        self._on_series_chosen(0)
+        if not keep_panel:
+            self.series_panel.setCurrentRow(0)
+
+    def _show_start_screen(self) -> None:
+        self.start_screen.set_recent(self.preferences.recent_files)
+        self.start_screen.set_sample_available(sample_data_folder() is not None)
+        self.stack.setCurrentWidget(self.start_screen)
+
+    def _on_series_chosen(self, row: int) -> None:
         if 0 <= row < len(self._series):
-            self.canvas.set_series(self._series[row])
-            self.canvas.repaint()
-            if self.canvas.warning:
-                self.warning_label.setText(
-                    f"Annotations not shown (read-only): {self.canvas.warning}"
-                )
+            self.viewer.set_series(self._series[row])
+            self._on_image_changed()
+
+    def _on_image_changed(self) -> None:
+        session = self.canvas.session()
+        self.layers_panel.set_session(session)
+        self.warning_label.setText(
+            f"Annotations read-only: {session.load_error}" if session and session.read_only else ""
+        )
+        self._update_title()
+
+    # --- saving -------------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        frame = self.canvas.frame
+        if frame is None:
+            self.setWindowTitle("hoview")
+            return
+        session = self.canvas.session()
+        state = {
+            SaveState.SAVED: "annotations saved",
+            SaveState.UNSAVED: "annotations not saved yet",
+            SaveState.FAILED: "annotations NOT SAVED",
+            SaveState.CONFLICT: "annotations NOT SAVED (changed on disk)",
+            SaveState.READ_ONLY: "annotations read-only",
+        }[session.state]
+        self.setWindowTitle(f"hoview - {frame.source.path.name} - {state}")
+
+    def _on_save_state_changed(self, session) -> None:  # noqa: ANN001
+        if session is self.canvas.session():
+            self._update_title()
+        problems = [
+            s for s in self.sessions.sessions() if s.state in (SaveState.FAILED, SaveState.CONFLICT)
+        ]
+        self.save_banner.show_problem(problems[0] if problems else None)
+
+    def _on_retry_save(self, force: bool = False) -> None:
+        session = self.save_banner.session or self.canvas.session()
+        if session is not None:
+            session.save_now(force=force)
+
+    def _on_save_elsewhere(self) -> None:
+        session = self.save_banner.session or self.canvas.session()
+        if session is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save annotations elsewhere", f"{session.source.path.name}.hoview.json"
+        )
+        if name:
+            try:
+                session.save_copy(Path(name))
+            except OSError as exc:
+                QMessageBox.warning(self, "hoview", f"{name}: cannot write ({exc.strerror})")
+
+    def _on_reload_sidecar(self) -> None:
+        session = self.save_banner.session
+        if session is not None:
+            session.reload()
+            self._on_image_changed()
+
+    def _on_current_layer_changed(self, layer_id: str) -> None:
+        self.canvas.current_layer_id = layer_id or None
+
+    # --- menus --------------------------------------------------------------------
 
     def _on_open_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open image")
@@ -102,3 +287,60 @@ class MainWindow(QMainWindow):
         name = QFileDialog.getExistingDirectory(self, "Open folder")
         if name:
             self.open_paths([Path(name)])
+
+    def _on_open_sample(self) -> None:
+        folder = sample_data_folder()
+        if folder is not None:
+            self.open_paths([folder])
+
+    def _on_preferences(self) -> None:
+        if PreferencesDialog(self.preferences, self).exec():
+            self.canvas.author = self.preferences.author
+            self.canvas.default_colour = self.preferences.arrow_colour
+
+    def _on_show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """Every action with a shortcut: (menu, action, keys), for the help dialog."""
+        rows = []
+        for menu in self.menuBar().actions():
+            for action in menu.menu().actions():
+                keys = ", ".join(k.toString() for k in action.shortcuts())
+                if keys:
+                    rows.append(
+                        (menu.text().replace("&", ""), action.text().replace("&", ""), keys)
+                    )
+        return rows
+
+    # --- Qt events ----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        """Accept files and folders dragged from the desktop."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        """Open what was dropped."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_paths(paths))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Save pending annotations; if some cannot be saved, ask before closing."""
+        unsaved = self.sessions.flush()
+        self.loader.wait()
+        if unsaved:
+            names = "\n".join(str(s.source.path.name) for s in unsaved)
+            answer = QMessageBox.question(
+                self,
+                "hoview",
+                f"The annotations of these images could not be saved:\n{names}\n\n"
+                "Close anyway and lose those changes?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.preferences.sync()
+        event.accept()

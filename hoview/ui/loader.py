@@ -1,0 +1,113 @@
+"""Open files and folders in the background, showing the first image early."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+
+from hoview.errors import HoviewError
+from hoview.sources import open_path
+from hoview.sources.base import OpenResult
+from hoview.sources.opening import open_image
+from hoview.sources.scan import list_files
+
+
+class _OpenWorker(QObject):
+    """Runs in a worker thread: reads headers, reports progress, never touches widgets."""
+
+    first_image = Signal(object)  # an ImageSource, as soon as one file opens
+    progress = Signal(int, int)
+    finished = Signal(object, list)  # OpenResult, problems (one line each)
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def run(self) -> None:
+        combined = OpenResult()
+        problems: list[str] = []
+        shown_first = False
+        for path in self.paths:
+            if path.is_dir() and not shown_first:
+                shown_first = self._show_first(path)
+            try:
+                result = open_path(path, progress=self.progress.emit)
+            except HoviewError as exc:
+                problems.append(str(exc))
+                continue
+            combined.studies.extend(result.studies)
+            combined.skipped.extend(result.skipped)
+        self.finished.emit(combined, problems)
+
+    def _show_first(self, folder: Path) -> bool:
+        """Open the first readable image of a folder so the user sees something now."""
+        files, _ = list_files(folder)
+        for file in files[:50]:
+            try:
+                image = open_image(file)
+            except HoviewError:
+                continue
+            self.first_image.emit(image)
+            return True
+        return False
+
+
+class Loader(QObject):
+    """Opens paths in a background thread; one load at a time.
+
+    Signals
+    -------
+    first_image(ImageSource)
+        The first readable image of a folder, before the whole folder is read.
+    progress(int, int)
+        Files read so far and in all.
+    finished(OpenResult, list of str)
+        Everything found, and the problems (one line each).
+    """
+
+    first_image = Signal(object)
+    progress = Signal(int, int)
+    finished = Signal(object, list)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: _OpenWorker | None = None
+        self._pending = False
+
+    @property
+    def busy(self) -> bool:
+        """True until the running load's results have been delivered."""
+        return self._pending
+
+    def open(self, paths: list[Path]) -> None:
+        """Start opening ``paths``; results arrive through the signals."""
+        self.wait()
+        thread = QThread()
+        worker = _OpenWorker(list(paths))
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.first_image.connect(self.first_image)
+        worker.progress.connect(self.progress)
+        worker.finished.connect(self._on_finished)
+        self._thread, self._worker, self._pending = thread, worker, True
+        thread.start()
+
+    def _on_finished(self, result: OpenResult, problems: list[str]) -> None:
+        self._join()
+        self._pending = False
+        self._worker = None
+        self.finished.emit(result, problems)
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread = None
+
+    def wait(self) -> None:
+        """Block (handling events) until the running load's results are delivered."""
+        while self._pending:
+            QCoreApplication.processEvents()
+            QThread.msleep(5)

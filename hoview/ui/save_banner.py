@@ -1,0 +1,59 @@
+"""Tell the user a sidecar could not be saved, and offer what can be done about it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from hoview.ui.annotation_session import AnnotationSession, SaveState
+
+
+class SaveBanner(QWidget):
+    """A red line in the status bar while some image's annotations are not saved.
+
+    A failed save offers Retry and Save elsewhere; a conflict with a change on disk
+    offers Reload (drop the edits here) and Overwrite (keep these edits). The edits
+    stay in memory until one of them works.
+    """
+
+    retry_requested = Signal()
+    save_elsewhere_requested = Signal()
+    reload_requested = Signal()
+    overwrite_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: AnnotationSession | None = None
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b00020; font-weight: bold")
+        self.retry = QPushButton("Retry", self)
+        self.elsewhere = QPushButton("Save elsewhere...", self)
+        self.reload = QPushButton("Reload from disk", self)
+        self.overwrite = QPushButton("Overwrite", self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.message)
+        for button, signal in (
+            (self.retry, self.retry_requested),
+            (self.elsewhere, self.save_elsewhere_requested),
+            (self.reload, self.reload_requested),
+            (self.overwrite, self.overwrite_requested),
+        ):
+            button.clicked.connect(signal)
+            layout.addWidget(button)
+        self.show_problem(None)
+
+    def show_problem(self, session: AnnotationSession | None) -> None:
+        """Show ``session``'s save problem, or hide the banner when there is none."""
+        self.session = session
+        if session is None:
+            self.hide()
+            return
+        conflict = session.state == SaveState.CONFLICT
+        what = "changed on disk by someone else" if conflict else session.save_error
+        self.message.setText(f"Annotations of {session.source.path.name} NOT saved: {what}")
+        self.message.setToolTip(session.save_error)
+        self.retry.setVisible(not conflict)
+        self.reload.setVisible(conflict)
+        self.overwrite.setVisible(conflict)
+        self.show()

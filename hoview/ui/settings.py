@@ -1,0 +1,110 @@
+"""Preferences kept between runs (QSettings): author, arrow colour, recent files."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+RECENT_MAX = 10
+
+
+class Preferences:
+    """hoview's settings, read from and written to QSettings at once.
+
+    Parameters
+    ----------
+    settings : QSettings, optional
+        Where they live (the application's default place if omitted).
+    """
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings("hoview", "hoview")
+
+    @property
+    def author(self) -> str:
+        """Name written into new annotations (default: the login name)."""
+        value = self._settings.value("author", "")
+        if value:
+            return str(value)
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return ""
+
+    @author.setter
+    def author(self, name: str) -> None:
+        self._settings.setValue("author", name.strip())
+
+    @property
+    def arrow_colour(self) -> str:
+        """Colour of new annotations, ``#rrggbb`` (white by default)."""
+        return str(self._settings.value("arrow_colour", "#ffffff"))
+
+    @arrow_colour.setter
+    def arrow_colour(self, colour: str) -> None:
+        self._settings.setValue("arrow_colour", QColor(colour).name())
+
+    @property
+    def recent_files(self) -> list[Path]:
+        """Recently opened files and folders, newest first, those that still exist."""
+        values = self._settings.value("recent_files", []) or []
+        if isinstance(values, str):
+            values = [values]
+        return [Path(v) for v in values if Path(v).exists()]
+
+    def add_recent(self, path: Path) -> None:
+        """Put ``path`` at the top of the recent list."""
+        path = path.resolve()
+        recent = [p for p in self.recent_files if p != path]
+        self._settings.setValue("recent_files", [str(p) for p in [path, *recent][:RECENT_MAX]])
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._settings.sync()
+
+
+class PreferencesDialog(QDialog):
+    """Edit the author name and the default arrow colour."""
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.preferences = preferences
+        self.author = QLineEdit(preferences.author, self)
+        self.colour = preferences.arrow_colour
+        self.colour_button = QPushButton(self.colour, self)
+        self.colour_button.clicked.connect(self._on_colour_clicked)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Author of new annotations", self.author)
+        form.addRow("Colour of new arrows", self.colour_button)
+        form.addRow(buttons)
+
+    def _on_colour_clicked(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.colour), self, "Arrow colour")
+        if colour.isValid():
+            self.colour = colour.name()
+            self.colour_button.setText(self.colour)
+
+    def accept(self) -> None:
+        """Store the values and close."""
+        self.preferences.author = self.author.text()
+        self.preferences.arrow_colour = self.colour
+        self.preferences.sync()
+        super().accept()

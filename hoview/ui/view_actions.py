@@ -1,0 +1,108 @@
+"""The viewer's actions with their radiology-viewer shortcuts, grouped into menus.
+
+Every action calls one canvas or session method; the keyboard shortcuts listed in
+Help -> Keyboard shortcuts and in the README come from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from hoview.display.presets import presets_for
+from hoview.ui.canvas import ZOOM_STEP, ViewerCanvas
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: menu, text, shortcuts and what it does."""
+
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...]
+    run: Callable[[], None]
+    checkable: bool = False
+
+
+def _toggle_annotations(canvas: ViewerCanvas) -> None:
+    session = canvas.session()
+    if session is not None and not session.read_only:
+        document = session.document
+        document.set_all_visible(not document.annotations_visible)
+
+
+def apply_preset(canvas: ViewerCanvas, number: int) -> bool:
+    """Use window preset ``number`` (from 1): the file's windows, then hoview's."""
+    frame = canvas.frame
+    if frame is None or frame.attributes.is_colour:
+        return False
+    presets = presets_for(
+        frame.pixels(), frame.attributes, frame.source.metadata.get("modality", "")
+    )
+    if not 1 <= number <= len(presets):
+        return False
+    canvas.set_window(presets[number - 1])
+    return True
+
+
+def _undo(canvas: ViewerCanvas, redo: bool = False) -> None:
+    session = canvas.session()
+    if session is not None and not session.read_only:
+        session.history.redo() if redo else session.history.undo()
+
+
+def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
+    """Return the View and Edit actions of the canvas, with their shortcuts."""
+    specs = [
+        ActionSpec("View", "Fit to window", ("F",), canvas.fit),
+        ActionSpec("View", "Actual size (1:1)", ("Ctrl+1",), canvas.actual_size),
+        ActionSpec("View", "Zoom in", ("+", "="), lambda: canvas.zoom_by(ZOOM_STEP)),
+        ActionSpec("View", "Zoom out", ("-",), lambda: canvas.zoom_by(1 / ZOOM_STEP)),
+        ActionSpec("View", "Invert", ("I",), lambda: canvas.set_invert(not canvas.invert)),
+        ActionSpec("View", "Rotate clockwise", ("R",), lambda: canvas.rotate(90)),
+        ActionSpec("View", "Rotate counter-clockwise", ("Shift+R",), lambda: canvas.rotate(-90)),
+        ActionSpec("View", "Flip horizontal", ("Shift+H",), lambda: canvas.flip(True)),
+        ActionSpec("View", "Flip vertical", ("Shift+V",), lambda: canvas.flip(False)),
+        ActionSpec("View", "Reset view", ("Ctrl+R",), canvas.reset),
+        ActionSpec("View", "Show / hide annotations", ("H",), lambda: _toggle_annotations(canvas)),
+        ActionSpec("View", "Corner text", ("C",), lambda: _flip_flag(canvas, "show_corner_text")),
+        ActionSpec(
+            "View", "Anonymous mode", ("Ctrl+Shift+A",), lambda: _flip_flag(canvas, "anonymous")
+        ),
+        ActionSpec("View", "DICOM overlays", ("O",), lambda: _flip_flag(canvas, "show_overlays")),
+        ActionSpec("Image", "Next frame", ("PgDown",), lambda: _step(canvas, 1)),
+        ActionSpec("Image", "Previous frame", ("PgUp",), lambda: _step(canvas, -1)),
+        ActionSpec("Edit", "Undo", ("Ctrl+Z",), lambda: _undo(canvas)),
+        ActionSpec("Edit", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), lambda: _undo(canvas, True)),
+    ]
+    for n in range(1, 10):
+        specs.append(
+            ActionSpec("Window", f"Preset {n}", (str(n),), lambda n=n: apply_preset(canvas, n))
+        )
+    return specs
+
+
+def _flip_flag(canvas: ViewerCanvas, name: str) -> None:
+    setattr(canvas, name, not getattr(canvas, name))
+    canvas.update()
+
+
+def _step(canvas: ViewerCanvas, by: int) -> None:
+    canvas.set_frame_index(canvas.frame_index + by)
+
+
+def make_action(parent: QWidget, spec: ActionSpec) -> QAction:
+    """Build the QAction for ``spec``, its shortcuts active in the whole window."""
+    action = QAction(spec.text, parent)
+    action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+    action.triggered.connect(lambda _checked=False, run=spec.run: run())
+    parent.addAction(action)
+    return action
+
+
+def shortcut_rows(specs: list[ActionSpec]) -> list[tuple[str, str, str]]:
+    """Return (menu, action, shortcuts) rows for the help dialog and the README."""
+    return [(s.menu, s.text, ", ".join(s.shortcuts)) for s in specs if s.shortcuts]
