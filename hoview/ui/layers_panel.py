@@ -122,6 +122,8 @@ class LayersPanel(QWidget):
 
         def button(text: str, tip: str, slot: Callable[[], object]) -> QPushButton:
             widget = QPushButton(text, toolTip=tip)
+            if len(text) == 1:  # the symbol buttons stay narrow
+                widget.setFixedWidth(28)
             widget.clicked.connect(lambda: slot())
             row.addWidget(widget)
             return widget

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -249,8 +250,13 @@ def test_status_shows_the_fitted_zoom_after_a_resize(window, qtbot, pydicom_file
 
 def test_keyboard_shortcuts_are_listed(window):
     rows = {(action, keys) for _menu, action, keys in window.shortcut_rows()}
-    for expected in [("Invert", "I"), ("Rotate clockwise", "R"), ("Undo", "Ctrl+Z"),
-                     ("Show / hide annotations", "H"), ("Preset 1", "1")]:
+    for expected in [
+        ("Invert", "I"),
+        ("Rotate clockwise", "R"),
+        ("Undo", "Ctrl+Z"),
+        ("Show / hide annotations", "H"),
+        ("Preset 1", "1"),
+    ]:
         assert expected in rows
 
 
@@ -266,3 +272,51 @@ def test_corner_text_and_anonymous_mode(window, film):
     h, w = shown.shape
     middle = (slice(h // 3, 2 * h // 3), slice(w // 3, 2 * w // 3))
     assert np.array_equal(shown[middle], anonymous[middle])
+
+
+def test_dropping_a_file_opens_it(window, qtbot, film):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(film))])
+    event = QDropEvent(
+        QPointF(100, 100),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.canvas.frame is not None, timeout=10000)
+    assert window.canvas.frame.source.path == film
+
+
+def test_draw_an_arrow_by_mouse_then_undo_redo_and_it_is_in_the_sidecar(window, qtbot, film):
+    window.open_paths([film], wait=True)
+    canvas = window.canvas
+    window.tools.actions["arrow"].trigger()
+    start, end = canvas.rect().center() + QPoint(-120, -80), canvas.rect().center()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, start + QPoint(60, 40))
+    qtbot.mouseMove(canvas, end)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+    session = canvas.session()
+    assert len(session.document.annotations) == 3
+    qtbot.waitUntil(lambda: session.state == SaveState.SAVED, timeout=5000)
+    assert len(sidecar_json(film)["annotations"]) == 3
+    new = sidecar_json(film)["annotations"][-1]
+    head = canvas.screen_to_image(end.toPointF())
+    assert new["points"][1] == pytest.approx(list(head), abs=1.0)
+    trigger(window, "Undo")
+    qtbot.waitUntil(lambda: len(sidecar_json(film)["annotations"]) == 2, timeout=5000)
+    trigger(window, "Redo")
+    qtbot.waitUntil(lambda: len(sidecar_json(film)["annotations"]) == 3, timeout=5000)
+
+
+def test_readme_lists_every_shortcut(window):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme[readme.index("### Keyboard shortcuts") :]
+    for _menu, _action, keys in window.shortcut_rows():
+        for key in keys.split(", "):
+            assert key in table, f"README does not list {key!r}"
