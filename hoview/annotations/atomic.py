@@ -72,6 +72,9 @@ def write_atomic(target: Path, data: bytes, backup: bool) -> None:
 def _backup(target: Path) -> None:
     """Keep the current file as ``<name>.bak`` (a hard link if possible, else a copy)."""
     backup = target.with_name(target.name + BACKUP_SUFFIX)
+    with suppress(OSError):
+        if os.path.samefile(target, backup):
+            return  # a crash between the two renames left them one file: already backed up
     tmp = _temp_name(backup)
     try:
         try:
@@ -79,6 +82,9 @@ def _backup(target: Path) -> None:
         except OSError:
             shutil.copyfile(target, tmp)
         os.replace(tmp, backup)
+        # rename() between two links of one file does nothing (POSIX): drop the link.
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)

@@ -92,3 +92,20 @@ def test_sigkill_during_saves_leaves_old_or_new_version(tmp_path):
     print(f"\nkills={KILLS} final A={seen['A']} B={seen['B']} with temp files left={leftovers}")
     assert seen["A"] > 0 and seen["B"] > 0
     assert leftovers > 0, "no kill landed inside a save: the test did not test much"
+
+
+def test_backup_when_a_crash_left_the_sidecar_and_its_backup_one_file(tmp_path):
+    """A kill between the backup rename and the final rename leaves <name> and <name>.bak
+    as two links of one file; the next save must not leave its temporary link behind."""
+    child = _child_module()
+    image = tmp_path / child.IMAGE_NAME
+    save(child.build("A"), image)
+    target = sidecar_path(image)
+    backup = target.with_name(target.name + ".bak")
+    backup.unlink(missing_ok=True)
+    os.link(target, backup)
+    document = load(image, child.IDENTITY)
+    document.update("arrow-00000", label="changed")
+    save(document, image)
+    assert _temp_files(tmp_path) == []
+    assert json.loads(backup.read_bytes()) == json.loads(dumps(child.build("A"), child.IMAGE_NAME))
