@@ -32,7 +32,7 @@ from hoview.ui.series_panel import SeriesPanel
 from hoview.ui.settings import Preferences, PreferencesDialog
 from hoview.ui.shortcuts_dialog import ShortcutsDialog
 from hoview.ui.start_screen import StartScreen
-from hoview.ui.tools import ToolController
+from hoview.ui.tool_controller import ToolController
 from hoview.ui.view_actions import make_action, view_actions
 from hoview.ui.viewer_area import ViewerArea
 

@@ -18,12 +18,12 @@ from hoview.annotations import Arrow, Finding, Layer, Ruler, Text
 from hoview.sources import open_path
 from hoview.ui import clipboard, tool_dialogs
 from hoview.ui.annotation_session import SaveState
+from hoview.ui.tool_controller import ToolController
 from hoview.ui.tools import (
     ArrowTool,
     RulerTool,
     SelectTool,
     TextTool,
-    ToolController,
     delete,
     set_colour,
     set_finding,
