@@ -29,7 +29,7 @@ from hoview.annotations import Annotation, AnnotationDocument, Text
 from hoview.annotations.codec import annotation_to_json
 from hoview.annotations.shapes import KINDS
 from hoview.ui.canvas_tool import ImagePoint
-from hoview.ui.tools import (
+from hoview.ui.tool_support import (
     Reporter,
     clamp_delta,
     clamp_point,

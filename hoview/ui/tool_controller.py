@@ -13,16 +13,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from hoview.ui import clipboard
+from hoview.ui.annotation_edits import delete, edit_colour, edit_finding
+from hoview.ui.tool_support import selected_ids
 from hoview.ui.tools import (
     AnnotationTool,
     ArrowTool,
     RulerTool,
     SelectTool,
     TextTool,
-    delete,
-    edit_colour,
-    edit_finding,
-    selected_ids,
 )
 
 if TYPE_CHECKING:

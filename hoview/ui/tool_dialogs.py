@@ -1,6 +1,6 @@
 """The small dialogs the annotation tools open: label, text, finding, colour.
 
-The tools and the editing helpers of :mod:`hoview.ui.tools` call these through the
+The tools (:mod:`hoview.ui.tools`) and the edits (:mod:`hoview.ui.annotation_edits`) call these through the
 module (``tool_dialogs.ask_label(...)``), so a test replaces any of them with
 ``monkeypatch.setattr(tool_dialogs, "ask_label", ...)`` and no modal dialog ever opens.
 Each returns ``None`` when the user cancels.
@@ -176,7 +176,7 @@ def edit_finding_dialog(parent: QWidget | None, current: Finding | None) -> Find
     -------
     Finding or None
         The finding chosen, or ``None`` if cancelled. (OK needs a finding; removing
-        one is ``tools.set_finding(canvas, ids, None)``.)
+        one is ``annotation_edits.set_finding(canvas, ids, None)``.)
     """
     dialog = FindingDialog(current, parent)
     try:

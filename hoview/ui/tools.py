@@ -7,16 +7,14 @@ sidecar is saved a moment later. A session whose sidecar could not be read is ne
 edited. Annotations on a locked layer can be selected (to copy them) but not changed.
 
 The arrow tool is built for speed: press where the arrow starts, drag to the finding,
-release; the head lands on the finding. The editing helpers at the bottom
-(:func:`delete`, :func:`set_finding`, :func:`set_colour`, :func:`edit_label`, ...) are
-what the window's menus call; copy, paste and duplicate are in :mod:`hoview.ui.clipboard`.
+release; the head lands on the finding. What the tools share is in
+:mod:`hoview.ui.tool_support`, the menus' edits in :mod:`hoview.ui.annotation_edits`,
+copy, paste and duplicate in :mod:`hoview.ui.clipboard`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
@@ -29,7 +27,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
     QPolygonF,
     QTransform,
@@ -37,15 +34,11 @@ from PySide6.QtGui import (
 
 from hoview.annotations import (
     Annotation,
-    AnnotationDocument,
     Arrow,
-    Finding,
     Layer,
     Ruler,
-    Style,
     Text,
 )
-from hoview.annotations.model import POINT_MARGIN
 from hoview.annotations.style import ResolvedStyle
 from hoview.render.paint import SELECTION_COLOUR, annotation_path, at_least_visible
 from hoview.ui import tool_dialogs
@@ -55,208 +48,27 @@ if TYPE_CHECKING:
     from hoview.ui.annotation_session import AnnotationSession
     from hoview.ui.canvas import ViewerCanvas
 
-#: A press and release closer than this (screen pixels) are a click, not a drag.
-CLICK_PX = 3.0
-#: How close (screen pixels) a click must be to an annotation or a handle to hit it.
-HIT_PX = 6.0
-#: Side of the square handles drawn on a selected annotation's points (screen pixels).
-HANDLE_PX = 8.0
-#: Longest author name the model accepts.
-_MAX_AUTHOR = 256
-
-Reporter = Callable[[str], None]
-
-
-def _ignore(message: str) -> None:
-    """Drop a message (a tool that belongs to no controller)."""
-
-
-# -- shared helpers ------------------------------------------------------------------
-
-
-def editable_session(canvas: ViewerCanvas) -> AnnotationSession | None:
-    """Return the shown image's session if its annotations may be edited, else ``None``."""
-    session = canvas.session()
-    if session is None or canvas.frame is None or session.read_only:
-        return None
-    return session
-
-
-def selected_ids(canvas: ViewerCanvas) -> list[str]:
-    """Return the selected annotations of the frame shown (ids, in document order)."""
-    session = canvas.session()
-    frame = canvas.frame
-    tool = getattr(canvas, "tool", None)
-    if session is None or frame is None or tool is None or not tool.selected:
-        return []
-    chosen = tool.selected
-    return [
-        a.id for a in session.document.annotations if a.id in chosen and a.frame == frame.number
-    ]
-
-
-def select(canvas: ViewerCanvas, ids: Iterable[str]) -> None:
-    """Make ``ids`` the canvas's selection and tell the canvas's listeners."""
-    tool = getattr(canvas, "tool", None)
-    if tool is None:
-        return
-    wanted = list(dict.fromkeys(ids))
-    if set(wanted) != tool.selected:
-        tool.selected.clear()  # in place: the tools of a controller share one set
-        tool.selected.update(wanted)
-        canvas.selection_changed.emit(wanted)
-    canvas.update()
-
-
-def target_layer(canvas: ViewerCanvas, document: AnnotationDocument) -> Layer | None:
-    """Return the layer new annotations go onto: the chosen one, else the first."""
-    layer_id = canvas.current_layer_id
-    if layer_id is not None and any(la.id == layer_id for la in document.layers):
-        return document.layer(layer_id)
-    return document.layers[0] if document.layers else None
-
-
-def layer_problem(layer: Layer | None, document: AnnotationDocument) -> str:
-    """Say why nothing may be drawn onto ``layer`` ("" when it may)."""
-    if layer is None:
-        return "There is no layer to draw on"
-    if layer.locked:
-        return f"Layer {layer.name!r} is locked"
-    if not layer.visible or not document.annotations_visible:
-        return f"Layer {layer.name!r} is hidden: show it to draw on it"
-    return ""
-
-
-def is_editable(document: AnnotationDocument, annotation: Annotation) -> bool:
-    """Return whether ``annotation`` may be changed (its layer exists and is unlocked)."""
-    try:
-        return not document.layer(annotation.layer).locked
-    except KeyError:
-        return False
-
-
-def _editable_ids(document: AnnotationDocument, ids: Iterable[str]) -> list[str]:
-    """Return the ids that exist and lie on unlocked layers."""
-    return [
-        i for i in dict.fromkeys(ids) if i in document and is_editable(document, document.get(i))
-    ]
-
-
-def _bounds(document: AnnotationDocument) -> tuple[float, float, float, float]:
-    """Return where points may lie: the image plus the model's margin around it."""
-    columns, rows = document.identity["columns"], document.identity["rows"]
-    mx, my = columns * POINT_MARGIN, rows * POINT_MARGIN
-    return (-mx, -my, columns + mx, rows + my)
-
-
-def clamp_point(document: AnnotationDocument, point: ImagePoint) -> ImagePoint:
-    """Return ``point`` moved just enough to lie where the document accepts points."""
-    x0, y0, x1, y1 = _bounds(document)
-    return (min(max(float(point[0]), x0), x1), min(max(float(point[1]), y0), y1))
-
-
-def clamp_delta(
-    document: AnnotationDocument, points: Sequence[ImagePoint], dx: float, dy: float
-) -> tuple[float, float]:
-    """Shorten a move ``(dx, dy)`` of ``points`` so that every point stays acceptable."""
-    if not points:
-        return (dx, dy)
-    x0, y0, x1, y1 = _bounds(document)
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    dx = min(max(dx, x0 - min(xs)), x1 - max(xs))
-    dy = min(max(dy, y0 - min(ys)), y1 - max(ys))
-    return (dx, dy)
-
-
-def new_fields(canvas: ViewerCanvas, layer: Layer) -> dict[str, object]:
-    """Return what every annotation made on the canvas gets: layer, frame, author, style."""
-    try:
-        style = Style(colour=canvas.default_colour) if canvas.default_colour else Style()
-    except (TypeError, ValueError):
-        style = Style()
-    return {
-        "layer": layer.id,
-        "frame": canvas.frame.number,
-        "author": (canvas.author or "")[:_MAX_AUTHOR],
-        "style": style,
-    }
-
-
-def _distance_to_segment(p: ImagePoint, a: ImagePoint, b: ImagePoint) -> float:
-    ax, ay = a
-    vx, vy = b[0] - ax, b[1] - ay
-    length2 = vx * vx + vy * vy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - ax) * vx + (p[1] - ay) * vy) / length2))
-    return math.hypot(p[0] - (ax + t * vx), p[1] - (ay + t * vy))
-
-
-def _shape(canvas: ViewerCanvas, annotation: Annotation) -> tuple[QPainterPath, ResolvedStyle]:
-    """Return the annotation's path and style as the canvas draws them at its zoom."""
-    document = canvas.session().document
-    style = at_least_visible(document.resolved_style(annotation), canvas.zoom or 1.0)
-    return annotation_path(annotation, style, canvas.frame.source.pixel_spacing), style
-
-
-def _far_from(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
-    """Tell cheaply that ``point`` is far from anything ``annotation`` draws.
-
-    Nothing an annotation draws (head, ticks, label, length) lies further from its
-    points than its head plus a generous text width, so most annotations of a busy
-    frame are ruled out without building their paths.
-    """
-    style = at_least_visible(
-        canvas.session().document.resolved_style(annotation), canvas.zoom or 1.0
-    )
-    characters = len(annotation.label or "") + len(getattr(annotation, "text", "")) + 12
-    reach = HIT_PX / (canvas.zoom or 1.0) + style.head_length + style.font_size * characters
-    points = annotation.points
-    if len(points) == 1:
-        return math.hypot(point[0] - points[0][0], point[1] - points[0][1]) > reach
-    return _distance_to_segment(point, points[0], points[1]) > reach
-
-
-def _hits(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
-    if _far_from(canvas, annotation, point):
-        return False
-    tolerance = HIT_PX / (canvas.zoom or 1.0)
-    path, style = _shape(canvas, annotation)
-    box = path.boundingRect().adjusted(-tolerance, -tolerance, tolerance, tolerance)
-    where = QPointF(*point)
-    if not box.contains(where):
-        return False
-    if isinstance(annotation, Text):
-        return True
-    start, end = annotation.points
-    if _distance_to_segment(point, start, end) <= tolerance + style.line_width / 2:
-        return True
-    if path.contains(where):
-        return True
-    stroker = QPainterPathStroker()  # near the head's edges or the label's letters
-    stroker.setWidth(2 * tolerance)
-    return stroker.createStroke(path).contains(where)
-
-
-def annotation_at(canvas: ViewerCanvas, point: ImagePoint) -> Annotation | None:
-    """Return the topmost visible annotation of the frame shown under image ``point``."""
-    session = canvas.session()
-    frame = canvas.frame
-    if session is None or frame is None:
-        return None
-    for annotation in reversed(session.document.visible_annotations(frame.number)):
-        if _hits(canvas, annotation, point):
-            return annotation
-    return None
-
-
-def _paint_shape(painter: QPainter, path: QPainterPath, style: ResolvedStyle) -> None:
-    """Draw a path the way :func:`hoview.render.paint.paint_annotations` does."""
-    if style.outline is not None:
-        pen = QPen(QColor(style.outline), 2 * style.outline_width)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.strokePath(path, pen)
-    painter.fillPath(path, QBrush(QColor(style.colour)))
-
+from hoview.ui.annotation_edits import delete, edit_label
+from hoview.ui.tool_support import (
+    CLICK_PX,
+    HANDLE_PX,
+    HIT_PX,
+    Reporter,
+    annotation_at,
+    annotation_shape,
+    clamp_delta,
+    clamp_point,
+    editable_ids,
+    editable_session,
+    ignore_message,
+    is_editable,
+    layer_problem,
+    new_fields,
+    paint_shape,
+    select,
+    selected_ids,
+    target_layer,
+)
 
 # -- the tools -----------------------------------------------------------------------
 
@@ -276,7 +88,7 @@ class AnnotationTool(CanvasTool):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: Reporter = _ignore
+        self.report: Reporter = ignore_message
 
     def _session_for_edit(self, canvas: ViewerCanvas) -> AnnotationSession | None:
         session = editable_session(canvas)
@@ -388,7 +200,7 @@ class SelectTool(AnnotationTool):
             select(canvas, ids)
         document = session.document
         self._drag = _Drag("move", session, point, pos)
-        self._drag.originals = {i: document.get(i).points for i in _editable_ids(document, ids)}
+        self._drag.originals = {i: document.get(i).points for i in editable_ids(document, ids)}
         return True
 
     def move(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
@@ -450,7 +262,7 @@ class SelectTool(AnnotationTool):
             inside = [
                 a.id
                 for a in drag.session.document.visible_annotations(canvas.frame.number)
-                if _shape(canvas, a)[0].boundingRect().intersects(band)
+                if annotation_shape(canvas, a)[0].boundingRect().intersects(band)
             ]
             select(canvas, (selected_ids(canvas) if drag.additive else []) + inside)
         self._finish(canvas)
@@ -623,7 +435,7 @@ class _TwoPointTool(AnnotationTool):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setTransform(transform, combine=True)
-        _paint_shape(painter, path, style)
+        paint_shape(painter, path, style)
         painter.restore()
 
 
@@ -707,116 +519,3 @@ class TextTool(AnnotationTool):
         """Forget a pending click."""
         pending, self._pending = self._pending, None
         return pending is not None
-
-
-# -- editing helpers (the window's menus call these) ----------------------------------
-
-
-def _edit_each(
-    canvas: ViewerCanvas,
-    ids: Iterable[str],
-    description: str,
-    change: Callable[[Annotation], dict[str, object]],
-) -> int:
-    """Apply ``change(annotation)`` to each editable annotation as one undo step."""
-    session = editable_session(canvas)
-    if session is None:
-        return 0
-    document = session.document
-    changed = 0
-    with session.history.group(description):
-        for annotation_id in _editable_ids(document, ids):
-            old = document.get(annotation_id)
-            if document.update(annotation_id, **change(old)) is not old:
-                changed += 1
-    return changed
-
-
-def set_finding(canvas: ViewerCanvas, ids: Iterable[str], finding: Finding | None) -> int:
-    """Give annotations a structured finding (``None`` removes it); one undo step.
-
-    Returns
-    -------
-    int
-        How many annotations changed (locked and read-only ones never do).
-    """
-    return _edit_each(canvas, ids, "Set finding", lambda _a: {"finding": finding})
-
-
-def set_colour(canvas: ViewerCanvas, ids: Iterable[str], colour: str | None) -> int:
-    """Colour annotations ``#rrggbb`` (``None``: their layer's colour); one undo step.
-
-    Returns
-    -------
-    int
-        How many annotations changed.
-
-    Raises
-    ------
-    ValueError
-        If ``colour`` is not ``#rrggbb``.
-    """
-    Style(colour=colour)  # check it before touching anything
-    return _edit_each(
-        canvas,
-        ids,
-        "Set colour",
-        lambda a: {"style": dataclasses.replace(a.style, colour=colour)},
-    )
-
-
-def set_label(canvas: ViewerCanvas, annotation_id: str, label: str | None) -> bool:
-    """Set an annotation's label (``""`` or ``None`` removes it); return whether it changed."""
-    return bool(
-        _edit_each(canvas, [annotation_id], "Edit label", lambda _a: {"label": label or None})
-    )
-
-
-def edit_label(canvas: ViewerCanvas, annotation_id: str) -> bool:
-    """Ask for an annotation's label (a text's words) and set it; return whether it changed."""
-    session = editable_session(canvas)
-    if session is None or not _editable_ids(session.document, [annotation_id]):
-        return False
-    annotation = session.document.get(annotation_id)
-    if isinstance(annotation, Text):
-        text = tool_dialogs.ask_text(canvas, annotation.text)
-        if not text or annotation_id not in session.document:
-            return False
-        return bool(_edit_each(canvas, [annotation_id], "Edit text", lambda _a: {"text": text}))
-    label = tool_dialogs.ask_label(canvas, annotation.label)
-    return label is not None and set_label(canvas, annotation_id, label)
-
-
-def edit_finding(canvas: ViewerCanvas, ids: Iterable[str]) -> int:
-    """Ask for a finding (starting from the first annotation's) and give it to ``ids``."""
-    session = editable_session(canvas)
-    ids = _editable_ids(session.document, ids) if session is not None else []
-    if not ids:
-        return 0
-    finding = tool_dialogs.edit_finding_dialog(canvas, session.document.get(ids[0]).finding)
-    return 0 if finding is None else set_finding(canvas, ids, finding)
-
-
-def edit_colour(canvas: ViewerCanvas, ids: Iterable[str]) -> int:
-    """Ask for a colour (starting from the first annotation's) and give it to ``ids``."""
-    session = editable_session(canvas)
-    ids = _editable_ids(session.document, ids) if session is not None else []
-    if not ids:
-        return 0
-    first = session.document.get(ids[0])
-    colour = tool_dialogs.ask_colour(canvas, session.document.resolved_style(first).colour)
-    return 0 if colour is None else set_colour(canvas, ids, colour)
-
-
-def delete(canvas: ViewerCanvas, ids: Iterable[str]) -> int:
-    """Remove annotations (not those on locked layers) as one undo step; return how many."""
-    session = editable_session(canvas)
-    if session is None:
-        return 0
-    removed = _editable_ids(session.document, ids)
-    if removed:
-        session.document.remove(removed)
-        tool = getattr(canvas, "tool", None)
-        if tool is not None:
-            select(canvas, [i for i in tool.selected if i not in removed])
-    return len(removed)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from hoview.annotations import Arrow, Finding, Layer, Ruler, Text
 from hoview.sources import open_path
 from hoview.ui import clipboard, tool_dialogs
+from hoview.ui.annotation_edits import delete, set_colour, set_finding
 from hoview.ui.annotation_session import SaveState
 from hoview.ui.tool_controller import ToolController
 from hoview.ui.tools import (
@@ -24,9 +25,6 @@ from hoview.ui.tools import (
     RulerTool,
     SelectTool,
     TextTool,
-    delete,
-    set_colour,
-    set_finding,
 )
 
 LEFT = Qt.MouseButton.LeftButton

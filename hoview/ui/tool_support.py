@@ -1,0 +1,242 @@
+"""What the annotation tools, the editing commands and the clipboard share.
+
+Which session may be edited, the selection, the layer new annotations go onto, keeping
+points within the image, and hit testing in screen pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+)
+
+from hoview.annotations import (
+    Annotation,
+    AnnotationDocument,
+    Layer,
+    Style,
+    Text,
+)
+from hoview.annotations.model import POINT_MARGIN
+from hoview.annotations.style import ResolvedStyle
+from hoview.render.paint import annotation_path, at_least_visible
+from hoview.ui.canvas_tool import ImagePoint
+
+if TYPE_CHECKING:
+    from hoview.ui.annotation_session import AnnotationSession
+    from hoview.ui.canvas import ViewerCanvas
+
+
+#: A press and release closer than this (screen pixels) are a click, not a drag.
+CLICK_PX = 3.0
+#: How close (screen pixels) a click must be to an annotation or a handle to hit it.
+HIT_PX = 6.0
+#: Side of the square handles drawn on a selected annotation's points (screen pixels).
+HANDLE_PX = 8.0
+#: Longest author name the model accepts.
+_MAX_AUTHOR = 256
+
+Reporter = Callable[[str], None]
+
+
+def ignore_message(message: str) -> None:
+    """Drop a message (a tool that belongs to no controller)."""
+
+
+# -- shared helpers ------------------------------------------------------------------
+
+
+def editable_session(canvas: ViewerCanvas) -> AnnotationSession | None:
+    """Return the shown image's session if its annotations may be edited, else ``None``."""
+    session = canvas.session()
+    if session is None or canvas.frame is None or session.read_only:
+        return None
+    return session
+
+
+def selected_ids(canvas: ViewerCanvas) -> list[str]:
+    """Return the selected annotations of the frame shown (ids, in document order)."""
+    session = canvas.session()
+    frame = canvas.frame
+    tool = getattr(canvas, "tool", None)
+    if session is None or frame is None or tool is None or not tool.selected:
+        return []
+    chosen = tool.selected
+    return [
+        a.id for a in session.document.annotations if a.id in chosen and a.frame == frame.number
+    ]
+
+
+def select(canvas: ViewerCanvas, ids: Iterable[str]) -> None:
+    """Make ``ids`` the canvas's selection and tell the canvas's listeners."""
+    tool = getattr(canvas, "tool", None)
+    if tool is None:
+        return
+    wanted = list(dict.fromkeys(ids))
+    if set(wanted) != tool.selected:
+        tool.selected.clear()  # in place: the tools of a controller share one set
+        tool.selected.update(wanted)
+        canvas.selection_changed.emit(wanted)
+    canvas.update()
+
+
+def target_layer(canvas: ViewerCanvas, document: AnnotationDocument) -> Layer | None:
+    """Return the layer new annotations go onto: the chosen one, else the first."""
+    layer_id = canvas.current_layer_id
+    if layer_id is not None and any(la.id == layer_id for la in document.layers):
+        return document.layer(layer_id)
+    return document.layers[0] if document.layers else None
+
+
+def layer_problem(layer: Layer | None, document: AnnotationDocument) -> str:
+    """Say why nothing may be drawn onto ``layer`` ("" when it may)."""
+    if layer is None:
+        return "There is no layer to draw on"
+    if layer.locked:
+        return f"Layer {layer.name!r} is locked"
+    if not layer.visible or not document.annotations_visible:
+        return f"Layer {layer.name!r} is hidden: show it to draw on it"
+    return ""
+
+
+def is_editable(document: AnnotationDocument, annotation: Annotation) -> bool:
+    """Return whether ``annotation`` may be changed (its layer exists and is unlocked)."""
+    try:
+        return not document.layer(annotation.layer).locked
+    except KeyError:
+        return False
+
+
+def editable_ids(document: AnnotationDocument, ids: Iterable[str]) -> list[str]:
+    """Return the ids that exist and lie on unlocked layers."""
+    return [
+        i for i in dict.fromkeys(ids) if i in document and is_editable(document, document.get(i))
+    ]
+
+
+def _bounds(document: AnnotationDocument) -> tuple[float, float, float, float]:
+    """Return where points may lie: the image plus the model's margin around it."""
+    columns, rows = document.identity["columns"], document.identity["rows"]
+    mx, my = columns * POINT_MARGIN, rows * POINT_MARGIN
+    return (-mx, -my, columns + mx, rows + my)
+
+
+def clamp_point(document: AnnotationDocument, point: ImagePoint) -> ImagePoint:
+    """Return ``point`` moved just enough to lie where the document accepts points."""
+    x0, y0, x1, y1 = _bounds(document)
+    return (min(max(float(point[0]), x0), x1), min(max(float(point[1]), y0), y1))
+
+
+def clamp_delta(
+    document: AnnotationDocument, points: Sequence[ImagePoint], dx: float, dy: float
+) -> tuple[float, float]:
+    """Shorten a move ``(dx, dy)`` of ``points`` so that every point stays acceptable."""
+    if not points:
+        return (dx, dy)
+    x0, y0, x1, y1 = _bounds(document)
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    dx = min(max(dx, x0 - min(xs)), x1 - max(xs))
+    dy = min(max(dy, y0 - min(ys)), y1 - max(ys))
+    return (dx, dy)
+
+
+def new_fields(canvas: ViewerCanvas, layer: Layer) -> dict[str, object]:
+    """Return what every annotation made on the canvas gets: layer, frame, author, style."""
+    try:
+        style = Style(colour=canvas.default_colour) if canvas.default_colour else Style()
+    except (TypeError, ValueError):
+        style = Style()
+    return {
+        "layer": layer.id,
+        "frame": canvas.frame.number,
+        "author": (canvas.author or "")[:_MAX_AUTHOR],
+        "style": style,
+    }
+
+
+def _distance_to_segment(p: ImagePoint, a: ImagePoint, b: ImagePoint) -> float:
+    ax, ay = a
+    vx, vy = b[0] - ax, b[1] - ay
+    length2 = vx * vx + vy * vy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - ax) * vx + (p[1] - ay) * vy) / length2))
+    return math.hypot(p[0] - (ax + t * vx), p[1] - (ay + t * vy))
+
+
+def annotation_shape(
+    canvas: ViewerCanvas, annotation: Annotation
+) -> tuple[QPainterPath, ResolvedStyle]:
+    """Return the annotation's path and style as the canvas draws them at its zoom."""
+    document = canvas.session().document
+    style = at_least_visible(document.resolved_style(annotation), canvas.zoom or 1.0)
+    return annotation_path(annotation, style, canvas.frame.source.pixel_spacing), style
+
+
+def _far_from(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
+    """Tell cheaply that ``point`` is far from anything ``annotation`` draws.
+
+    Nothing an annotation draws (head, ticks, label, length) lies further from its
+    points than its head plus a generous text width, so most annotations of a busy
+    frame are ruled out without building their paths.
+    """
+    style = at_least_visible(
+        canvas.session().document.resolved_style(annotation), canvas.zoom or 1.0
+    )
+    characters = len(annotation.label or "") + len(getattr(annotation, "text", "")) + 12
+    reach = HIT_PX / (canvas.zoom or 1.0) + style.head_length + style.font_size * characters
+    points = annotation.points
+    if len(points) == 1:
+        return math.hypot(point[0] - points[0][0], point[1] - points[0][1]) > reach
+    return _distance_to_segment(point, points[0], points[1]) > reach
+
+
+def _hits(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
+    if _far_from(canvas, annotation, point):
+        return False
+    tolerance = HIT_PX / (canvas.zoom or 1.0)
+    path, style = annotation_shape(canvas, annotation)
+    box = path.boundingRect().adjusted(-tolerance, -tolerance, tolerance, tolerance)
+    where = QPointF(*point)
+    if not box.contains(where):
+        return False
+    if isinstance(annotation, Text):
+        return True
+    start, end = annotation.points
+    if _distance_to_segment(point, start, end) <= tolerance + style.line_width / 2:
+        return True
+    if path.contains(where):
+        return True
+    stroker = QPainterPathStroker()  # near the head's edges or the label's letters
+    stroker.setWidth(2 * tolerance)
+    return stroker.createStroke(path).contains(where)
+
+
+def annotation_at(canvas: ViewerCanvas, point: ImagePoint) -> Annotation | None:
+    """Return the topmost visible annotation of the frame shown under image ``point``."""
+    session = canvas.session()
+    frame = canvas.frame
+    if session is None or frame is None:
+        return None
+    for annotation in reversed(session.document.visible_annotations(frame.number)):
+        if _hits(canvas, annotation, point):
+            return annotation
+    return None
+
+
+def paint_shape(painter: QPainter, path: QPainterPath, style: ResolvedStyle) -> None:
+    """Draw a path the way :func:`hoview.render.paint.paint_annotations` does."""
+    if style.outline is not None:
+        pen = QPen(QColor(style.outline), 2 * style.outline_width)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.strokePath(path, pen)
+    painter.fillPath(path, QBrush(QColor(style.colour)))
