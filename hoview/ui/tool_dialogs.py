@@ -1,7 +1,7 @@
 """The small dialogs the annotation tools open: label, text, finding, colour.
 
-The tools (:mod:`hoview.ui.tools`) and the edits (:mod:`hoview.ui.annotation_edits`) call these through the
-module (``tool_dialogs.ask_label(...)``), so a test replaces any of them with
+The tools (:mod:`hoview.ui.tools`) and the edits (:mod:`hoview.ui.annotation_edits`)
+call these through the module (``tool_dialogs.ask_label(...)``), so a test replaces any of them with
 ``monkeypatch.setattr(tool_dialogs, "ask_label", ...)`` and no modal dialog ever opens.
 Each returns ``None`` when the user cancels.
 """
