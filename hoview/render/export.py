@@ -97,19 +97,49 @@ def save_image(array: np.ndarray, out: Path) -> None:
     HoviewError
         If the format is unknown or the file cannot be written.
     """
-    fmt = output_format(out)
-    image = Image.fromarray(np.ascontiguousarray(array))
+    save_pages([array], out)
+
+
+def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -> None:
+    """Write images to ``out`` atomically, with no metadata beyond the pixels.
+
+    Parameters
+    ----------
+    pages : sequence of numpy.ndarray
+        uint8 grey or RGB arrays; several only for a PDF (one page each).
+    out : pathlib.Path
+        The file; its ending picks the format (``.pdf`` or those in :data:`FORMATS`).
+    dpi : int, optional
+        Resolution recorded in a PDF, which sets its paper size.
+
+    Raises
+    ------
+    HoviewError
+        If the format is unknown or the file cannot be written.
+    """
+    is_pdf = out.suffix.lower() == ".pdf"
+    fmt = "PDF" if is_pdf else output_format(out)
+    if len(pages) != 1 and not is_pdf:
+        raise HoviewError(out, f"{len(pages)} pages need a .pdf output")
+    images = [Image.fromarray(np.ascontiguousarray(a)).convert("RGB") for a in pages]
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise HoviewError(out, "the output folder does not exist")
-    options = {"quality": 95} if fmt == "JPEG" else {}
+    options: dict[str, object] = {"quality": 95} if fmt == "JPEG" else {}
+    if is_pdf:
+        # Pillow writes only what it is given: no title, author or producer fields.
+        options = {
+            "save_all": True,
+            "append_images": images[1:],
+            "resolution": float(dpi or 72),
+        }
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise HoviewError(out, f"cannot write here ({exc.strerror})") from exc
     try:
         with os.fdopen(fd, "wb") as f:
-            image.save(f, format=fmt, **options)
+            images[0].save(f, format=fmt, **options)
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
