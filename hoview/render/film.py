@@ -42,12 +42,25 @@ class FilmRequest:
         (centre, width) in modality units; default: the file's first window.
     caption : str, optional
         Text under the tile (default: "Case N", never the file name).
+    opened : Frame, optional
+        The frame already open (the viewer's); then ``path`` and ``frame`` only name it.
+    document : AnnotationDocument, optional
+        Its annotations as the viewer holds them (unsaved edits included); default:
+        read from the sidecar.
     """
 
     path: Path
     frame: int = 1
-    window: tuple[float, float] | None = None
+    window: WindowLike = None
     caption: str | None = None
+    opened: Frame | None = field(default=None, compare=False)
+    document: AnnotationDocument | None = field(default=None, compare=False)
+
+    def open(self) -> Frame:
+        """Return the frame, opening the path if the request does not carry it."""
+        if self.opened is not None:
+            return self.opened
+        return pick_frame(Path(self.path), self.frame)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from hoview.errors import HoviewError
 from hoview.render import layout
-from hoview.render.export import ensure_gui, pick_frame, save_pages
+from hoview.render.export import ensure_gui, output_format, save_pages
 from hoview.render.film import Film, FilmRequest, render_film
 from hoview.render.layout import Metrics, Page
 from hoview.render.qimage import array_to_qimage, qimage_to_array
@@ -234,6 +234,102 @@ def _slide_shaped_columns(
     return best
 
 
+def compose_montage(
+    requests: Sequence[FilmRequest | Path | str],
+    *,
+    pairs: bool = False,
+    columns: int | None = None,
+    captions: Sequence[str] = (),
+    title: str | None = None,
+    tile_size: int | None = None,
+    paper: str | None = None,
+    strip_labels: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[np.ndarray], MontageResult]:
+    """Render films into a grid: one slide-sized image, or paper pages.
+
+    Parameters
+    ----------
+    requests : sequence of FilmRequest or path
+        The films, in order (a path means its first frame).
+    pairs : bool
+        Put each film's without/with pair in the grid.
+    columns : int, optional
+        Cells per row (a pair is two cells).
+    captions : sequence of str
+        Captions in film order, for requests without their own; else "Case N".
+    title : str, optional
+        A title across the top.
+    tile_size : int, optional
+        Each cell's image box in pixels.
+    paper : {"a4", "letter"} or None
+        Paper pages (white, for a PDF handout); ``None`` for one black slide image.
+    strip_labels : bool
+        Leave out the users' labels.
+    progress : callable, optional
+        ``progress(done, total)`` after each film.
+
+    Returns
+    -------
+    (list of numpy.ndarray, MontageResult)
+        The pages as uint8 RGB arrays, and what they hold.
+
+    Raises
+    ------
+    ValueError
+        If there are no films, more captions than films, or the tiles do not fit.
+    HoviewError
+        If a film cannot be opened or its sidecar cannot be read.
+    """
+    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
+    if not films:
+        raise ValueError("a montage needs at least one image")
+    if len(captions) > len(films):
+        raise ValueError(f"{len(captions)} captions for {len(films)} images")
+    frames = [r.open() for r in films]
+    per_film = 2 if pairs else 1
+    sizes = [(f.columns, f.rows) for f in frames for _ in range(per_film)]
+    pages, metrics = plan_pages(
+        sizes,
+        paper=paper,
+        columns=columns,
+        tile_size=tile_size,
+        title=bool(title),
+        group=per_film,
+    )
+    boxes = {cell.index: cell.image for page in pages for cell in page.cells}
+    tiles: list[Tile] = []
+    warnings: list[str] = []
+    for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
+        box = boxes[i * per_film]
+        film = render_film(
+            frame,
+            request.document,
+            window=request.window,
+            scale=min(box[2] / frame.columns, box[3] / frame.rows),
+            strip_labels=strip_labels,
+        )
+        if film.warning and film.warning not in warnings:
+            warnings.append(film.warning)
+        caption = request.caption or (captions[i] if i < len(captions) else None)
+        tiles.extend(film_tiles(film, case_caption(i, caption), pairs))
+        if progress is not None:
+            progress(i + 1, len(films))
+    colours = PAPER_COLOURS if paper else SLIDE_COLOURS
+    images = [
+        paint_page(
+            page,
+            [tiles[c.index].image for c in page.cells],
+            [tiles[c.index].caption for c in page.cells],
+            metrics,
+            colours,
+            title,
+        )
+        for page in pages
+    ]
+    return images, MontageResult(len(images), len(tiles), warnings)
+
+
 def build_montage(
     requests: Sequence[FilmRequest | Path | str],
     out: Path,
@@ -247,88 +343,34 @@ def build_montage(
     strip_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> MontageResult:
-    """``hoview montage``: render films into a grid and write PNG, JPEG, TIFF or PDF.
+    """``hoview montage``: :func:`compose_montage`, then write PNG, JPEG, TIFF or PDF.
 
-    Parameters
-    ----------
-    requests : sequence of FilmRequest or path
-        The films, in order (a path means its first frame).
-    out : pathlib.Path
-        The output; ``.pdf`` gives paper pages, anything else one slide-sized image.
-    pairs : bool
-        Put each film's without/with pair in the grid.
-    columns : int, optional
-        Cells per row (a pair is two cells).
-    captions : sequence of str
-        Captions in film order; films without one are "Case N".
-    title : str, optional
-        A title across the top.
-    tile_size : int, optional
-        Each cell's image box in pixels.
-    paper : {"a4", "letter"}
-        PDF page size.
-    strip_labels : bool
-        Leave out the users' labels.
-    progress : callable, optional
-        ``progress(done, total)`` after each film.
+    ``out`` ending in ``.pdf`` gives ``paper`` pages; anything else one slide-sized
+    image. The other parameters are :func:`compose_montage`'s.
 
-    Returns
-    -------
-    MontageResult
-        Page and tile counts, and burned-in text warnings.
+    Raises
+    ------
+    HoviewError
+        Naming ``out`` for a bad request or an unwritable file, or naming the film
+        that cannot be read.
     """
-    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
-    if not films:
-        raise HoviewError(out, "a montage needs at least one image")
-    if len(captions) > len(films):
-        raise HoviewError(out, f"{len(captions)} captions for {len(films)} images")
+    out = Path(out)
     is_pdf = out.suffix.lower() == ".pdf"
     if not is_pdf:
-        from hoview.render.export import output_format
-
         output_format(out)
-    frames = [pick_frame(r.path, r.frame) for r in films]
-    per_film = 2 if pairs else 1
-    sizes = [(f.columns, f.rows) for f in frames for _ in range(per_film)]
     try:
-        pages, metrics = plan_pages(
-            sizes,
-            paper=paper if is_pdf else None,
+        images, result = compose_montage(
+            requests,
+            pairs=pairs,
             columns=columns,
+            captions=captions,
+            title=title,
             tile_size=tile_size,
-            title=bool(title),
-            group=per_film,
+            paper=paper if is_pdf else None,
+            strip_labels=strip_labels,
+            progress=progress,
         )
     except ValueError as exc:
         raise HoviewError(out, str(exc)) from None
-    boxes = {cell.index: cell.image for page in pages for cell in page.cells}
-    tiles: list[Tile] = []
-    warnings: list[str] = []
-    for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
-        box = boxes[i * per_film]
-        film = render_film(
-            frame,
-            window=request.window,
-            scale=min(box[2] / frame.columns, box[3] / frame.rows),
-            strip_labels=strip_labels,
-        )
-        if film.warning and film.warning not in warnings:
-            warnings.append(film.warning)
-        caption = request.caption or (captions[i] if i < len(captions) else None)
-        tiles.extend(film_tiles(film, case_caption(i, caption), pairs))
-        if progress is not None:
-            progress(i + 1, len(films))
-    colours = PAPER_COLOURS if is_pdf else SLIDE_COLOURS
-    images = [
-        paint_page(
-            page,
-            [tiles[c.index].image for c in page.cells],
-            [tiles[c.index].caption for c in page.cells],
-            metrics,
-            colours,
-            title,
-        )
-        for page in pages
-    ]
     save_pages(images, out, dpi=layout.DPI if is_pdf else None)
-    return MontageResult(len(images), len(tiles), warnings)
+    return result
