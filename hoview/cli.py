@@ -17,7 +17,7 @@ from hoview import __version__
 from hoview.errors import HoviewError
 
 PROG = "hoview"
-COMMANDS = ("info", "render", "annotate", "annotations")
+COMMANDS = ("info", "render", "annotate", "annotations", "montage", "teach")
 
 
 def _positive_float(text: str) -> float:
@@ -27,6 +27,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < value <= 16:
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most 16: {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 100000: {text}")
     return value
 
 
@@ -62,7 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="write an image as the viewer shows it")
     render.add_argument("path", metavar="PATH", help="a DICOM file, an image or a folder")
     render.add_argument(
-        "-o", "--output", metavar="OUT", required=True, help="output file: .png, .jpg, .tif or .bmp"
+        "-o",
+        "--output",
+        metavar="OUT",
+        required=True,
+        help="output file: .png, .jpg, .tif, .bmp, or .dcm (a de-identified DICOM "
+        "Secondary Capture)",
     )
     render.add_argument(
         "--frame",
@@ -94,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help="draw only this annotation layer (repeat for several)",
+    )
+    render.add_argument(
+        "--pair",
+        action="store_true",
+        help="the film twice side by side: without and with arrows, captioned",
+    )
+    render.add_argument(
+        "--strip-labels", action="store_true", help="leave out the arrows' labels (blind quiz)"
     )
 
     annotate = sub.add_parser("annotate", help="add an arrow, a text or a ruler to an image")
@@ -140,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("annotations", help="list an image's annotations")
     listing.add_argument("path", metavar="PATH", help="an image, or a .hoview.json sidecar")
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    from hoview.cli_exports import add_parsers
+
+    add_parsers(sub, _positive_int)
     return parser
 
 
@@ -170,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "render":
         if args.window is not None:
             _check_window(parser, args.window)
+        if args.pair and args.no_annotations:
+            parser.error("--pair shows the film with and without annotations: drop one")
         return _run(lambda: _render(args))
     if args.command == "annotate":
         if (args.finding is None) and (args.laterality or args.grade):
@@ -177,6 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(lambda: _annotate(args))
     if args.command == "annotations":
         return _run(lambda: _annotations(args))
+    if args.command in ("montage", "teach"):
+        from hoview.cli_exports import run_montage, run_teach
+
+        command = run_montage if args.command == "montage" else run_teach
+        return _run(lambda: command(args, _warn))
     parser.print_help()
     return 2
 
@@ -218,8 +252,12 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def _render(args: argparse.Namespace) -> int:
-    from hoview.render.export import render_to_file
+    from hoview.render.commands import render_to_file
 
     render_to_file(
         Path(args.path),
@@ -230,6 +268,9 @@ def _render(args: argparse.Namespace) -> int:
         annotations=not args.no_annotations,
         progress=_progress(),
         layers=args.layer,
+        pair=args.pair,
+        strip_labels=args.strip_labels,
+        warn=_warn,
     )
     return 0
 

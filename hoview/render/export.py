@@ -16,7 +16,6 @@ from PIL import Image
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 
 from hoview.annotations import AnnotationDocument
-from hoview.annotations import load as load_annotations
 from hoview.display.attributes import Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
@@ -211,55 +210,3 @@ def choose_layers(document: AnnotationDocument, names: Sequence[str], sidecar: P
             raise HoviewError(sidecar, f"no layer named {name!r} (layers: {known})")
         ids.add(layer.id)
     return ids
-
-
-def render_to_file(
-    path: Path,
-    out: Path,
-    frame: int = 1,
-    window: tuple[float, float] | None = None,
-    scale: float | None = None,
-    annotations: bool = True,
-    progress: Callable[[int, int], None] | None = None,
-    layers: Sequence[str] = (),
-) -> None:
-    """``hoview render``: open ``path``, render one frame, write ``out``.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        A DICOM file, raster image, folder or DICOMDIR.
-    out : pathlib.Path
-        The output file; its ending picks the format.
-    frame : int
-        Frame (or slice of the first series), from 1.
-    window : tuple of float, optional
-        (centre, width); default: the file's first window.
-    scale : float, optional
-        Output scale; default native size.
-    annotations : bool
-        Draw the image's visible annotations; a sidecar that cannot be read is an error
-        (use ``annotations=False`` for the plain film).
-    progress : callable, optional
-        ``progress(done, total)`` while the files of a folder are read.
-    layers : sequence of str
-        Names of the layers to draw (default: every visible layer).
-    """
-    output_format(out)
-    chosen = pick_frame(path, frame, progress)
-    array = render_frame(chosen, window, scale)
-    if annotations:
-        source = chosen.source
-        document = load_annotations(source.path, source.identity)
-        if document.annotations:
-            where = document.disk_state.path if document.disk_state else source.path
-            wanted = choose_layers(document, layers, where) if layers else None
-            array = draw_annotations(
-                array,
-                document,
-                chosen.number,
-                1.0 if scale is None else scale,
-                wanted,
-                source.pixel_spacing,
-            )
-    save_image(array, out)

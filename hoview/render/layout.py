@@ -1,8 +1,8 @@
 """Where tiles, captions and a title go on a montage page. Pure arithmetic, no Qt.
 
-A page is a grid of equal cells; each cell holds one image, fitted and centred in its
-image box, with its caption in a band below. A title, when there is one, takes a band
-across the top of the page.
+A page is a grid of equal cells; each cell holds one image, fitted to its image box,
+centred across it and resting on its caption, which takes a band below. A title, when
+there is one, takes a band across the top of the page.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def place(
         x = left + column * (box[0] + metrics.gap)
         y = top + row * (box[1] + metrics.caption_band + metrics.gap)
         w, h = fit(size, box)
-        image = (x + (box[0] - w) // 2, y + (box[1] - h) // 2, w, h)
+        image = (x + (box[0] - w) // 2, y + box[1] - h, w, h)
         caption = (x, y + box[1], box[0], metrics.caption_band)
         cells.append(Cell(first + i, image, caption))
     title_rect = (

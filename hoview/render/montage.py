@@ -23,6 +23,8 @@ from hoview.render.export import ensure_gui, output_format, save_pages
 from hoview.render.film import Film, FilmRequest, render_film
 from hoview.render.layout import Metrics, Page
 from hoview.render.qimage import array_to_qimage, qimage_to_array
+from hoview.sources.base import Frame
+from hoview.sources.burned_in import burned_in_warning
 
 #: Captions of the two halves of a pair.
 WITHOUT, WITH = "without arrows", "with arrows"
@@ -136,6 +138,17 @@ def _draw_text(
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
 
 
+def burned_in_warnings(frames: Sequence[Frame]) -> list[str]:
+    """Return one burned-in text warning per source that may need one, in order."""
+    warnings: list[str] = []
+    for frame in frames:
+        source = frame.source
+        warning = burned_in_warning(source.path.name, source.metadata)
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    return warnings
+
+
 def compose_pair(
     film: Film, captions: tuple[str, str] = ("Without arrows", "With arrows")
 ) -> np.ndarray:
@@ -245,6 +258,7 @@ def compose_montage(
     paper: str | None = None,
     strip_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[list[np.ndarray], MontageResult]:
     """Render films into a grid: one slide-sized image, or paper pages.
 
@@ -268,6 +282,8 @@ def compose_montage(
         Leave out the users' labels.
     progress : callable, optional
         ``progress(done, total)`` after each film.
+    warn : callable, optional
+        Called before any rendering with each burned-in text warning (one per source).
 
     Returns
     -------
@@ -287,6 +303,9 @@ def compose_montage(
     if len(captions) > len(films):
         raise ValueError(f"{len(captions)} captions for {len(films)} images")
     frames = [r.open() for r in films]
+    warnings = burned_in_warnings(frames)
+    for warning in warnings if warn is not None else ():
+        warn(warning)
     per_film = 2 if pairs else 1
     sizes = [(f.columns, f.rows) for f in frames for _ in range(per_film)]
     pages, metrics = plan_pages(
@@ -299,7 +318,6 @@ def compose_montage(
     )
     boxes = {cell.index: cell.image for page in pages for cell in page.cells}
     tiles: list[Tile] = []
-    warnings: list[str] = []
     for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
         box = boxes[i * per_film]
         film = render_film(
@@ -309,8 +327,6 @@ def compose_montage(
             scale=min(box[2] / frame.columns, box[3] / frame.rows),
             strip_labels=strip_labels,
         )
-        if film.warning and film.warning not in warnings:
-            warnings.append(film.warning)
         caption = request.caption or (captions[i] if i < len(captions) else None)
         tiles.extend(film_tiles(film, case_caption(i, caption), pairs))
         if progress is not None:
@@ -342,6 +358,7 @@ def build_montage(
     paper: str = "a4",
     strip_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> MontageResult:
     """``hoview montage``: :func:`compose_montage`, then write PNG, JPEG, TIFF or PDF.
 
@@ -369,6 +386,7 @@ def build_montage(
             paper=paper if is_pdf else None,
             strip_labels=strip_labels,
             progress=progress,
+            warn=warn,
         )
     except ValueError as exc:
         raise HoviewError(out, str(exc)) from None

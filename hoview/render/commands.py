@@ -1,0 +1,117 @@
+"""The export commands' work: ``hoview render`` (one image, a pair, or a DICOM file).
+
+``hoview montage`` is :func:`hoview.render.montage.build_montage` and ``hoview teach``
+is :func:`hoview.render.teach.build_teaching_page`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hoview.annotations import load as load_annotations
+from hoview.annotations.labels import without_labels
+from hoview.errors import HoviewError
+from hoview.render.export import (
+    choose_layers,
+    draw_annotations,
+    output_format,
+    pick_frame,
+    render_frame,
+    save_image,
+)
+from hoview.render.film import render_film
+from hoview.render.montage import compose_pair
+from hoview.render.secondary_capture import write_secondary_capture
+from hoview.sources.burned_in import burned_in_warning
+
+#: The ending that asks for a de-identified DICOM Secondary Capture.
+DICOM_SUFFIXES = (".dcm", ".dicom")
+
+
+def check_output(out: Path) -> None:
+    """Refuse an output name whose ending ``render`` cannot write, before any work."""
+    if out.suffix.lower() not in DICOM_SUFFIXES:
+        output_format(out)
+
+
+def render_to_file(
+    path: Path,
+    out: Path,
+    frame: int = 1,
+    window: tuple[float, float] | None = None,
+    scale: float | None = None,
+    annotations: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    layers: Sequence[str] = (),
+    pair: bool = False,
+    strip_labels: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> None:
+    """``hoview render``: open ``path``, render one frame, write ``out``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A DICOM file, raster image, folder or DICOMDIR.
+    out : pathlib.Path
+        The output file; its ending picks the format: ``.png``, ``.jpg``, ``.tif``,
+        ``.bmp``, or ``.dcm`` for a de-identified DICOM Secondary Capture.
+    frame : int
+        Frame (or slice of the first series), from 1.
+    window : tuple of float, optional
+        (centre, width); default: the file's first window.
+    scale : float, optional
+        Output scale; default native size.
+    annotations : bool
+        Draw the image's visible annotations; a sidecar that cannot be read is an error
+        (use ``annotations=False`` for the plain film).
+    progress : callable, optional
+        ``progress(done, total)`` while the files of a folder are read.
+    layers : sequence of str
+        Names of the layers to draw (default: every visible layer).
+    pair : bool
+        Write the film twice side by side, without and with arrows, captioned.
+    strip_labels : bool
+        Leave out the users' labels and text annotations.
+    warn : callable, optional
+        Called with a one-line warning before writing, when the source's pixels may
+        carry burned-in identifying text.
+    """
+    check_output(out)
+    if pair and not annotations:
+        raise HoviewError(out, "a pair shows the film with and without annotations")
+    chosen = pick_frame(path, frame, progress)
+    source = chosen.source
+    warning = burned_in_warning(source.path.name, source.metadata)
+    if warning and warn is not None:
+        warn(warning)
+    description = "rendered by hoview"
+    if pair:
+        film = render_film(
+            chosen, window=window, scale=scale, layers=layers, strip_labels=strip_labels
+        )
+        array = compose_pair(film)
+        description = "the same image without and with arrows, side by side"
+    else:
+        array = render_frame(chosen, window, scale)
+        if annotations:
+            document = load_annotations(source.path, source.identity)
+            if document.annotations:
+                where = document.disk_state.path if document.disk_state else source.path
+                wanted = choose_layers(document, layers, where) if layers else None
+                if strip_labels:
+                    document = without_labels(document)
+                array = draw_annotations(
+                    array,
+                    document,
+                    chosen.number,
+                    1.0 if scale is None else scale,
+                    wanted,
+                    source.pixel_spacing,
+                )
+                description = "rendered by hoview with annotations"
+    if out.suffix.lower() in DICOM_SUFFIXES:
+        write_secondary_capture(array, out, source.metadata, description)
+    else:
+        save_image(array, out)
