@@ -5,9 +5,9 @@ Exports carry no metadata: no text chunks, no EXIF, nothing from the DICOM heade
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from PIL import Image
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 
 from hoview.annotations import AnnotationDocument
+from hoview.annotations.atomic import write_atomic
 from hoview.display.attributes import Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
@@ -120,10 +121,9 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
     fmt = "PDF" if is_pdf else output_format(out)
     if len(pages) != 1 and not is_pdf:
         raise HoviewError(out, f"{len(pages)} pages need a .pdf output")
-    images = [Image.fromarray(np.ascontiguousarray(a)).convert("RGB") for a in pages]
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise HoviewError(out, "the output folder does not exist")
+    images = [Image.fromarray(np.ascontiguousarray(a)) for a in pages]
+    if is_pdf:
+        images = [image.convert("RGB") for image in images]
     options: dict[str, object] = {"quality": 95} if fmt == "JPEG" else {}
     if is_pdf:
         # Pillow writes only what it is given: no title, author or producer fields.
@@ -132,17 +132,26 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
             "append_images": images[1:],
             "resolution": float(dpi or 72),
         }
+    buffer = io.BytesIO()
+    images[0].save(buffer, format=fmt, **options)
+    write_output(out, buffer.getvalue())
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write an export's bytes to ``out`` atomically, readable as the umask allows.
+
+    Raises
+    ------
+    HoviewError
+        Naming ``out`` if its folder is missing or the file cannot be written.
+    """
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise HoviewError(out, "the output folder does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        write_atomic(out, data, backup=False)
     except OSError as exc:
-        raise HoviewError(out, f"cannot write here ({exc.strerror})") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            images[0].save(f, format=fmt, **options)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise HoviewError(out, f"cannot write the image ({exc.strerror or exc})") from exc
+        raise HoviewError(out, f"cannot write the file ({exc.strerror or exc})") from exc
 
 
 def draw_annotations(

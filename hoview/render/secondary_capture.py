@@ -11,9 +11,8 @@ Confidentiality Profile"). No dates or times are written.
 
 from __future__ import annotations
 
-import os
+import io
 import secrets
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage, generate_uid
 
 from hoview import __version__
-from hoview.errors import HoviewError
+from hoview.render.export import write_output
 from hoview.sources.burned_in import burned_in_reason
 
 #: How the de-identification is described in Deidentification Method (0012,0063).
@@ -146,18 +145,7 @@ def write_secondary_capture(
         If the file cannot be written.
     """
     ds = secondary_capture(array, metadata, description)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise HoviewError(out, "the output folder does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HoviewError(out, f"cannot write here ({exc.strerror})") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            ds.save_as(f, enforce_file_format=True)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise HoviewError(out, f"cannot write the DICOM file ({exc.strerror or exc})") from exc
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    write_output(out, buffer.getvalue())
     return ds
