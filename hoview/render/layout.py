@@ -52,6 +52,17 @@ class Metrics:
         return round(self.title * 1.8)
 
     @classmethod
+    def for_paper(cls, dpi: int = DPI) -> Metrics:
+        """Metrics for printed pages: 10 mm margins, 11 pt captions, an 18 pt title."""
+        points = dpi / 72
+        return cls(
+            margin=round(10 / 25.4 * dpi),
+            gap=round(4 / 25.4 * dpi),
+            caption=round(11 * points),
+            title=round(18 * points),
+        )
+
+    @classmethod
     def for_height(cls, height: int) -> Metrics:
         """Metrics that read well on a page ``height`` pixels tall."""
         caption = max(14, round(height * 0.024))

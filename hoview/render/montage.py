@@ -128,12 +128,16 @@ def paint_page(
 def _draw_text(
     painter: QPainter, rect: tuple[int, int, int, int], text: str, size: int, bold: bool
 ) -> None:
+    """Draw one line centred in ``rect``: smaller (down to 60 %) before it is cut short."""
+    box = QRect(*rect)
     font = QFont("DejaVu Sans")
     font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPixelSize(size)
     font.setBold(bold)
+    for step in range(5):
+        font.setPixelSize(max(1, round(size * (1 - 0.1 * step))))
+        if QFontMetrics(font).horizontalAdvance(text) <= box.width():
+            break
     painter.setFont(font)
-    box = QRect(*rect)
     shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, box.width())
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
 
@@ -198,7 +202,7 @@ def plan_pages(
     count = len(sizes)
     if paper is not None:
         page_size = layout.PAPER[paper]
-        metrics = Metrics.for_height(page_size[1])
+        metrics = Metrics.for_paper()
         columns = columns or 2
         columns = min(columns, count)
         box_w = layout.cell_box(columns, columns, page_size, metrics, title)[0]
@@ -207,7 +211,9 @@ def plan_pages(
         aspect = max(h / w for w, h in sizes)
         box_h = max(1, round(min(box_w * aspect, tile_size or box_w * aspect)))
         free = page_size[1] - 2 * metrics.margin - (metrics.title_band if title else 0)
-        rows = max(1, (free + metrics.gap) // (box_h + metrics.caption_band + metrics.gap))
+        # Shrink tiles by up to a quarter when that fits another row on the page.
+        shrunk = round(box_h * 0.75)
+        rows = max(1, (free + metrics.gap) // (shrunk + metrics.caption_band + metrics.gap))
         box_h = min(box_h, free // rows - metrics.caption_band)
         per_page = columns * rows
         pages = []
