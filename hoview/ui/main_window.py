@@ -1,7 +1,8 @@
 """The main window: wires the canvas, panels, menus and status bar together.
 
 It holds no feature logic: opening is :mod:`hoview.ui.loader`, viewing the canvas,
-annotations the sessions and tools, saving the sessions' autosave.
+annotations the sessions and tools, saving the sessions' autosave, exports
+:mod:`hoview.ui.exports`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hoview.paths import sample_data_folder
 from hoview.sources.base import ImageSource, OpenResult, Series
 from hoview.ui.annotation_session import SaveState, SessionStore
 from hoview.ui.canvas import ViewerCanvas
+from hoview.ui.exports import ExportActions
 from hoview.ui.frame_bar import FrameBar
 from hoview.ui.layers_panel import LayersPanel
 from hoview.ui.loader import Loader
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.tools = ToolController(self.canvas, self)
         self.loader = Loader(self)
         self._series: list[Series] = []
+        self.exports = ExportActions(self.canvas, self.preferences, lambda: self._series, self)
         self._connect()
         self._build_menus()
         self._show_start_screen()
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.save_banner.reload_requested.connect(self._on_reload_sidecar)
         self.save_banner.overwrite_requested.connect(lambda: self._on_retry_save(force=True))
         self.tools.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.exports.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.loader.first_image.connect(self._on_first_image)
         self.loader.progress.connect(self._on_progress)
         self.loader.finished.connect(self._on_loaded)
@@ -137,8 +141,14 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _c=False, s=slot: s())
             file_menu.addAction(action)
+            if text == "Save annotations &elsewhere...":
+                file_menu.addSeparator()
+                export_menu = file_menu.addMenu("E&xport")
+                export_menu.addActions(self.exports.actions)
+                self.addActions(self.exports.actions)
+                file_menu.addSeparator()
         self.view_specs = view_actions(self.canvas)
-        self.actions_by_text: dict[str, QAction] = {}
+        self.actions_by_text: dict[str, QAction] = {a.text(): a for a in self.exports.actions}
         for spec in self.view_specs:
             action = make_action(self, spec)
             menus[spec.menu].addAction(action)
@@ -306,7 +316,12 @@ class MainWindow(QMainWindow):
         """Every action with a shortcut: (menu, action, keys), for the help dialog."""
         rows = []
         for menu in self.menuBar().actions():
-            for action in menu.menu().actions():
+            actions = list(menu.menu().actions())
+            while actions:
+                action = actions.pop(0)
+                if action.menu() is not None:  # a submenu (File -> Export)
+                    actions[:0] = action.menu().actions()
+                    continue
                 keys = ", ".join(k.toString() for k in action.shortcuts())
                 if keys:
                     rows.append(

@@ -1,4 +1,4 @@
-"""Preferences kept between runs (QSettings): author, arrow colour, recent files."""
+"""Preferences kept between runs (QSettings): author, arrow colour, recent files, export folder."""
 
 from __future__ import annotations
 
@@ -69,6 +69,17 @@ class Preferences:
         path = path.resolve()
         recent = [p for p in self.recent_files if p != path]
         self._settings.setValue("recent_files", [str(p) for p in [path, *recent][:RECENT_MAX]])
+
+    @property
+    def export_folder(self) -> Path:
+        """Folder of the last export (default: the home folder), if it still exists."""
+        value = self._settings.value("export_folder", "")
+        folder = Path(str(value)) if value else Path.home()
+        return folder if folder.is_dir() else Path.home()
+
+    @export_folder.setter
+    def export_folder(self, folder: Path) -> None:
+        self._settings.setValue("export_folder", str(Path(folder)))
 
     def sync(self) -> None:
         """Write pending changes to disk."""
