@@ -159,9 +159,8 @@ def run_teach(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
         discussions=args.discussion,
         strip_labels=args.strip_labels,
         progress=_film_progress(),
+        warn=warn,
     )
-    for warning in result.warnings:
-        warn(warning)
     print(f"wrote {result.index}: {result.cases} cases")
     return 0
 

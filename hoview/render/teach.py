@@ -28,7 +28,7 @@ from hoview.annotations.atomic import write_atomic
 from hoview.errors import HoviewError
 from hoview.paths import resource_path
 from hoview.render.film import Film, FilmRequest, as_rgb, render_film
-from hoview.render.montage import case_caption
+from hoview.render.montage import burned_in_warnings, case_caption
 
 #: The page's file name inside the output folder.
 INDEX = "index.html"
@@ -72,6 +72,7 @@ def build_teaching_page(
     strip_labels: bool = False,
     max_size: int = 1600,
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> TeachResult:
     """Write a self-contained quiz page, ``out_dir/index.html``, for the films.
 
@@ -93,6 +94,8 @@ def build_teaching_page(
         Longest side of each film on the page, in pixels (films are never enlarged).
     progress : callable, optional
         ``progress(done, total)`` after each film.
+    warn : callable, optional
+        Called before any rendering with each burned-in text warning (one per source).
 
     Returns
     -------
@@ -116,17 +119,18 @@ def build_teaching_page(
         raise HoviewError(out_dir, f"{len(discussions)} discussions for {len(films)} images")
     page, case_template = _templates()
     cases: list[str] = []
-    warnings: list[str] = []
-    for i, request in enumerate(films):
+    frames = [r.open() for r in films]
+    warnings = burned_in_warnings(frames)
+    for warning in warnings if warn is not None else ():
+        warn(warning)
+    for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
         film = render_film(
-            request.open(),
+            frame,
             request.document,
             window=request.window,
             max_size=max_size,
             strip_labels=strip_labels,
         )
-        if film.warning and film.warning not in warnings:
-            warnings.append(film.warning)
         given = discussions[i] if i < len(discussions) else None
         cases.append(_case_html(case_template, i, film, request.caption, given))
         if progress is not None:

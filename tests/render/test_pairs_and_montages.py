@@ -231,3 +231,13 @@ def test_burned_in_sources_warn_before_export(capsys, film, tmp_path):
     assert "Burned In Annotation is YES" in err
     status, _, err = run(capsys, "montage", film, film, "-o", tmp_path / "m.png")
     assert status == 0 and err.count("burned-in") == 1
+
+
+def test_teach_warns_before_writing(capsys, film, tmp_path):
+    ds = pydicom.dcmread(film)
+    ds.Modality = "US"
+    ds.save_as(film)
+    status, out, err = run(capsys, "teach", film, "-o", tmp_path / "quiz")
+    assert status == 0
+    assert "modality US" in err and err.count("burned-in") == 1
+    assert "1 cases" in out or "1 case" in out
