@@ -42,6 +42,8 @@ class FilmRequest:
         (centre, width) in modality units; default: the file's first window.
     caption : str, optional
         Text under the tile (default: "Case N", never the file name).
+    invert : bool
+        Show the film negated, as the viewer's ``I`` does (annotations keep their colour).
     opened : Frame, optional
         The frame already open (the viewer's); then ``path`` and ``frame`` only name it.
     document : AnnotationDocument, optional
@@ -53,6 +55,7 @@ class FilmRequest:
     frame: int = 1
     window: WindowLike = None
     caption: str | None = None
+    invert: bool = False
     opened: Frame | None = field(default=None, compare=False)
     document: AnnotationDocument | None = field(default=None, compare=False)
 
@@ -145,6 +148,7 @@ def render_film(
     max_size: int | None = None,
     layers: Sequence[str] = (),
     strip_labels: bool = False,
+    invert: bool = False,
 ) -> Film:
     """Render one frame plain and with annotations.
 
@@ -165,6 +169,8 @@ def render_film(
         Names of the layers to draw (default: every visible layer).
     strip_labels : bool
         Leave out the users' labels and text (for a blind quiz).
+    invert : bool
+        Show the film negated; annotations keep their colour.
 
     Returns
     -------
@@ -183,7 +189,7 @@ def render_film(
         voi = default_voi(stored, attrs)
     rows, columns = stored.shape[:2]
     used = fit_scale((columns, rows), max_size, scale)
-    plain = as_rgb(render_full(stored, attrs, voi, scale=used))
+    plain = as_rgb(render_full(stored, attrs, voi, scale=used, invert=invert))
     drawn = drawn_document(document, strip_labels)
     wanted = None
     if layers:

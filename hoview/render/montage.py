@@ -330,6 +330,7 @@ def compose_montage(
             frame,
             request.document,
             window=request.window,
+            invert=request.invert,
             scale=min(box[2] / frame.columns, box[3] / frame.rows),
             strip_labels=strip_labels,
         )

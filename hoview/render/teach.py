@@ -128,6 +128,7 @@ def build_teaching_page(
             frame,
             request.document,
             window=request.window,
+            invert=request.invert,
             max_size=max_size,
             strip_labels=strip_labels,
         )

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QWidget
 from hoview.annotations import AnnotationDocument
 from hoview.display.pipeline import VOI
 from hoview.errors import HoviewError
-from hoview.render.export import draw_annotations, save_image
-from hoview.render.film import Film, drawn_document, render_film
+from hoview.render.export import save_image
+from hoview.render.film import Film, render_film
 from hoview.render.montage import compose_pair
 from hoview.sources.base import Frame, Series
 from hoview.sources.burned_in import burned_in_warning
@@ -55,21 +55,7 @@ def render_shown(frame: Frame, document: AnnotationDocument, voi: VOI | None, in
     invert : bool
         Whether the canvas shows the image negated (``I``); arrows stay as drawn.
     """
-    film = render_film(frame, document, window=voi)
-    if not invert:
-        return film
-    plain = 255 - film.plain
-    annotated = plain.copy()
-    if film.has_annotations:
-        annotated = draw_annotations(
-            plain,
-            drawn_document(document, strip_labels=False),
-            frame.number,
-            film.scale,
-            None,
-            frame.source.pixel_spacing,
-        )
-    return Film(plain, annotated, film.scale, film.has_annotations, film.warning, film.teaching)
+    return render_film(frame, document, window=voi, invert=invert)
 
 
 class ExportActions(QObject):

@@ -280,7 +280,9 @@ class MontageBuilder(QDialog):
             return None
         series = self.canvas.series
         count = len(series.frames) if series is not None else 1
-        item = self._item(frame, self.canvas.voi, self.canvas.frame_index, count)
+        item = self._item(
+            frame, self.canvas.voi, self.canvas.frame_index, count, self.canvas.invert
+        )
         self.add_item(item)
         return item
 
@@ -302,12 +304,13 @@ class MontageBuilder(QDialog):
                 continue
             if series is self.canvas.series and self.canvas.frame is not None:
                 index, window = self.canvas.frame_index, self.canvas.voi
+                invert = self.canvas.invert
             else:
-                index, window = len(series.frames) // 2, None
+                index, window, invert = len(series.frames) // 2, None, False
             frame = series.frames[index]
             if (frame.source.path, frame.number) in present:
                 continue
-            self.add_item(self._item(frame, window, index, len(series.frames)))
+            self.add_item(self._item(frame, window, index, len(series.frames), invert))
             added += 1
         return added
 
@@ -326,10 +329,12 @@ class MontageBuilder(QDialog):
             self.caption.setText(caption)
         self._changed()
 
-    def _item(self, frame: Frame, window: VOI | None, index: int, count: int) -> MontageItem:
+    def _item(
+        self, frame: Frame, window: VOI | None, index: int, count: int, invert: bool = False
+    ) -> MontageItem:
         document = self.canvas.sessions.session(frame.source).document
         position = f"image {index + 1} of {count}" if count > 1 else ""
-        return MontageItem(frame, window, document, position=position)
+        return MontageItem(frame, window, document, invert=invert, position=position)
 
     # --- reacting -----------------------------------------------------------------
 

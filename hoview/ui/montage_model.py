@@ -46,6 +46,8 @@ class MontageItem:
         Its annotations in memory, unsaved edits included.
     caption : str
         The teacher's caption; empty means "Case N" by position.
+    invert : bool
+        Whether it was shown negated when added.
     position : str
         Where the frame sits in its series ("image 22 of 40"), for the list; may be empty.
     """
@@ -54,6 +56,7 @@ class MontageItem:
     window: VOI | None = None
     document: AnnotationDocument | None = None
     caption: str = ""
+    invert: bool = False
     position: str = ""
 
     def describe(self) -> str:
@@ -72,6 +75,7 @@ class MontageItem:
             self.frame.number,
             window=self.window,
             caption=self.caption.strip() or None,
+            invert=self.invert,
             opened=self.frame,
             document=self.document,
         )

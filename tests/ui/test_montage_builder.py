@@ -299,3 +299,20 @@ def test_builder_stays_one_window(window, builder):
     window.actions_by_text["Montage builder..."].trigger()
     assert window.exports.builder is builder and builder.list.count() == 1
     assert builder.windowModality() == Qt.WindowModality.NonModal
+
+
+def test_an_inverted_film_stays_inverted_in_the_montage(window, builder):
+    builder.tile_size.setValue(300)
+    builder.add_current_frame()
+    upright = builder.plan().compose()[0][0].astype(int)
+    for entry in range(builder.list.count()):
+        builder.list.item(entry).setSelected(True)
+    builder.remove_selected()
+    window.canvas.set_invert(True)
+    item = builder.add_current_frame()
+    assert item.invert
+    inverted = builder.plan().compose()[0][0].astype(int)
+    # The film's tile is negated: where the upright tile is bright, it is dark.
+    bright = upright.max(axis=2) > 200
+    assert bright.sum() > 100
+    assert inverted[bright].max(axis=1).mean() < 80
