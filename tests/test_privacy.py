@@ -170,9 +170,13 @@ def test_the_whole_output_folder_holds_only_the_asked_for_names(exports):
 @pytest.mark.parametrize("name", ["image.png", "pair.png", "montage.png", "montage.tif"])
 def test_header_values_do_not_reach_the_pixels(exports, name):
     _, outputs = exports
-    marked = np.asarray(Image.open(outputs["marked"] / name))
-    twin = np.asarray(Image.open(outputs["twin"] / name))
-    assert np.array_equal(marked, twin)
+    marked = np.asarray(Image.open(outputs["marked"] / name)).astype(int)
+    twin = np.asarray(Image.open(outputs["twin"] / name)).astype(int)
+    assert marked.shape == twin.shape
+    # Qt's first text drawing in a process may differ from later ones by a few grey
+    # levels on antialiased edges; header text in the pixels would differ far more.
+    differs = np.abs(marked - twin) > 4
+    assert differs.sum() == 0
 
 
 def test_dicom_exports_keep_only_new_uids_and_no_identifiers(exports):
