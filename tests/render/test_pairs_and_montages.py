@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import numpy as np
 import pydicom
@@ -20,19 +19,6 @@ from hoview.render.layout import Metrics
 from hoview.render.montage import compose_montage, compose_pair, plan_pages
 
 PELVIS = "pelvis_ap.dcm"
-
-
-@pytest.fixture
-def film(tmp_path, sample_data_dir):
-    for name in (PELVIS, PELVIS + ".hoview.json"):
-        shutil.copy(sample_data_dir / name, tmp_path / name)
-    return tmp_path / PELVIS
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def rgb(path) -> np.ndarray:
@@ -68,9 +54,9 @@ def crop(array, rect):
     return array[y : y + h, x : x + w]
 
 
-def test_pair_is_plain_then_annotated_with_captions(capsys, film, tmp_path):
+def test_pair_is_plain_then_annotated_with_captions(cli, film, tmp_path):
     out = tmp_path / "pair.png"
-    status, _, err = run(capsys, "render", film, "--pair", "--scale", "0.25", "-o", out)
+    status, _, err = cli("render", film, "--pair", "--scale", "0.25", "-o", out)
     assert status == 0, err
     image = rgb(out)
     size = (500, 425)
@@ -95,10 +81,10 @@ def test_pair_is_plain_then_annotated_with_captions(capsys, film, tmp_path):
     assert not np.array_equal(first, second)
 
 
-def test_pair_respects_strip_labels(capsys, film, tmp_path):
+def test_pair_respects_strip_labels(cli, film, tmp_path):
     labelled, stripped = tmp_path / "a.png", tmp_path / "b.png"
-    assert run(capsys, "render", film, "--scale", "0.5", "-o", labelled)[0] == 0
-    assert run(capsys, "render", film, "--scale", "0.5", "--strip-labels", "-o", stripped)[0] == 0
+    assert cli("render", film, "--scale", "0.5", "-o", labelled)[0] == 0
+    assert cli("render", film, "--scale", "0.5", "--strip-labels", "-o", stripped)[0] == 0
     plain = load_film(film, scale=0.5).plain
     a, b = rgb(labelled), rgb(stripped)
     assert np.any(b != plain), "stripping labels must keep the arrows"
@@ -116,11 +102,11 @@ def test_pair_and_no_annotations_is_a_usage_error(capsys, film, tmp_path):
     assert "--pair" in capsys.readouterr().err
 
 
-def test_slide_montage_of_pairs_places_every_tile(capsys, film, sample_data_dir, tmp_path):
+def test_slide_montage_of_pairs_places_every_tile(cli, film, sample_data_dir, tmp_path):
     out = tmp_path / "slide.png"
     ct = sample_data_dir / "ct_hips"
-    status, stdout, err = run(
-        capsys, "montage", film, f"{ct}@22", f"{ct}@31", "-o", out, "--pairs",
+    status, stdout, err = cli(
+        "montage", film, f"{ct}@22", f"{ct}@31", "-o", out, "--pairs",
         "--title", "Heterotopic ossification", "--caption", "AP pelvis",
     )  # fmt: skip
     assert status == 0, err
@@ -167,11 +153,11 @@ def test_montage_columns_and_tile_size_set_the_grid(film, sample_data_dir):
 
 
 @pytest.mark.parametrize(("paper", "points"), [("a4", (595.2, 841.9)), ("letter", (612, 792))])
-def test_pdf_handout_pages(capsys, sample_data_dir, tmp_path, paper, points):
+def test_pdf_handout_pages(cli, sample_data_dir, tmp_path, paper, points):
     out = tmp_path / "handout.pdf"
     ct = sample_data_dir / "ct_hips"
-    status, stdout, err = run(
-        capsys, "montage", f"{ct}@1-14", "-o", out, "--paper", paper, "--title", "Handout"
+    status, stdout, err = cli(
+        "montage", f"{ct}@1-14", "-o", out, "--paper", paper, "--title", "Handout"
     )
     assert status == 0, err
     data = out.read_bytes()
@@ -188,12 +174,12 @@ def test_pdf_handout_pages(capsys, sample_data_dir, tmp_path, paper, points):
         assert float(h) == pytest.approx(points[1], abs=1)
 
 
-def test_montage_errors_name_the_file(capsys, film, tmp_path):
-    status, _, err = run(capsys, "montage", film, "-o", tmp_path / "m.gif")
+def test_montage_errors_name_the_file(cli, film, tmp_path):
+    status, _, err = cli("montage", film, "-o", tmp_path / "m.gif")
     assert status == 1 and "m.gif" in err and "format" in err
-    status, _, err = run(capsys, "montage", film, "-o", tmp_path / "m.png", "--caption", "a", "b")
+    status, _, err = cli("montage", film, "-o", tmp_path / "m.png", "--caption", "a", "b")
     assert status == 1 and "2 captions for 1 images" in err
-    status, _, err = run(capsys, "montage", tmp_path / "missing.dcm", "-o", tmp_path / "m.png")
+    status, _, err = cli("montage", tmp_path / "missing.dcm", "-o", tmp_path / "m.png")
     assert status == 1 and "missing.dcm" in err
     assert not (tmp_path / "m.png").exists()
 
@@ -221,23 +207,23 @@ def test_compose_pair_uses_the_films_own_size(film):
     assert pair.shape[0] > shown.size[1]
 
 
-def test_burned_in_sources_warn_before_export(capsys, film, tmp_path):
+def test_burned_in_sources_warn_before_export(cli, film, tmp_path):
     ds = pydicom.dcmread(film)
     ds.BurnedInAnnotation = "YES"
     ds.save_as(film)
-    status, _, err = run(capsys, "render", film, "--scale", "0.1", "-o", tmp_path / "a.png")
+    status, _, err = cli("render", film, "--scale", "0.1", "-o", tmp_path / "a.png")
     assert status == 0
     assert f"hoview: warning: {film.name}: the pixels may carry burned-in text" in err
     assert "Burned In Annotation is YES" in err
-    status, _, err = run(capsys, "montage", film, film, "-o", tmp_path / "m.png")
+    status, _, err = cli("montage", film, film, "-o", tmp_path / "m.png")
     assert status == 0 and err.count("burned-in") == 1
 
 
-def test_teach_warns_before_writing(capsys, film, tmp_path):
+def test_teach_warns_before_writing(cli, film, tmp_path):
     ds = pydicom.dcmread(film)
     ds.Modality = "US"
     ds.save_as(film)
-    status, out, err = run(capsys, "teach", film, "-o", tmp_path / "quiz")
+    status, out, err = cli("teach", film, "-o", tmp_path / "quiz")
     assert status == 0
     assert "modality US" in err and err.count("burned-in") == 1
     assert "1 cases" in out or "1 case" in out

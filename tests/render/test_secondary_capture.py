@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pydicom
-import pytest
 from PIL import Image
 from pydicom.uid import SecondaryCaptureImageStorage
 
@@ -14,13 +11,6 @@ from hoview.cli import main
 from hoview.render.secondary_capture import secondary_capture
 
 PELVIS = "pelvis_ap.dcm"
-
-
-@pytest.fixture
-def film(tmp_path, sample_data_dir):
-    for name in (PELVIS, PELVIS + ".hoview.json"):
-        shutil.copy(sample_data_dir / name, tmp_path / name)
-    return tmp_path / PELVIS
 
 
 def test_dicom_export_is_a_deidentified_secondary_capture(capsys, film, tmp_path):

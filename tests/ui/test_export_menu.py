@@ -9,7 +9,7 @@ import numpy as np
 import pydicom
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hoview.annotations import Arrow
@@ -17,29 +17,11 @@ from hoview.render import layout
 from hoview.render.film import render_film
 from hoview.ui import export_prompts
 from hoview.ui.annotation_session import SaveState
-from hoview.ui.main_window import MainWindow
-from hoview.ui.settings import Preferences
 
 #: The sample sidecar's two arrows (tail, head), image pixels.
 ARROWS = [((110.0, 560.0), (268.0, 690.0)), ((1840.0, 560.0), (1678.0, 690.0))]
 #: How far from an arrow's end points its head, outline and label may reach.
 REACH = 90
-
-
-@pytest.fixture
-def preferences(tmp_path):
-    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, preferences):
-    win = MainWindow(preferences)
-    qtbot.addWidget(win)
-    win.resize(1200, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.sessions.flush()
 
 
 @pytest.fixture
@@ -62,32 +44,6 @@ def burned_in_film(tmp_path, sample_data_dir):
     path = folder / "pelvis_ap.dcm"
     ds.save_as(path)
     return path
-
-
-class SaveDialog:
-    """Stands in for the file dialog: records what it was offered, answers ``answer``."""
-
-    def __init__(self, answer: Path | None) -> None:
-        self.answer = answer
-        self.offered: list[Path] = []
-
-    def __call__(self, parent, title, default, filters):
-        self.offered.append(default)
-        return self.answer
-
-
-@pytest.fixture
-def save_as(monkeypatch, tmp_path):
-    """Make the export file dialog answer ``tmp_path/out/<name>``; returns a setter."""
-    out = tmp_path / "out"
-    out.mkdir()
-
-    def answer(name: str | None) -> SaveDialog:
-        dialog = SaveDialog(None if name is None else out / name)
-        monkeypatch.setattr(export_prompts, "ask_save_path", dialog)
-        return dialog
-
-    return answer
 
 
 @pytest.fixture
@@ -294,7 +250,7 @@ def test_write_errors_show_one_line_naming_the_file(
 ):
     window.open_paths([film], wait=True)
     missing = tmp_path / "no such folder" / "image.png"
-    monkeypatch.setattr(export_prompts, "ask_save_path", SaveDialog(missing))
+    save_as(missing)
     trigger(window, "Export image...")
     assert len(errors) == 1 and str(missing) in errors[0] and "\n" not in errors[0]
     assert not missing.exists()

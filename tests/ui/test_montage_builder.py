@@ -10,7 +10,7 @@ import numpy as np
 import pydicom
 import pytest
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from hoview.annotations import Arrow
 from hoview.display.attributes import Window
@@ -18,12 +18,6 @@ from hoview.ui import export_prompts
 from hoview.ui.main_window import MainWindow
 from hoview.ui.montage_builder import PREVIEW_DELAY_MS
 from hoview.ui.montage_model import MontageOptions
-from hoview.ui.settings import Preferences
-
-
-@pytest.fixture
-def preferences(tmp_path):
-    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
 
 @pytest.fixture
@@ -53,29 +47,6 @@ def builder(window, qtbot):
     dialog = window.exports.builder
     assert dialog is not None and dialog.isVisible()
     return dialog
-
-
-class SaveDialog:
-    def __init__(self, answer: Path | None) -> None:
-        self.answer = answer
-        self.offered: list[tuple[Path, str]] = []
-
-    def __call__(self, parent, title, default, filters):
-        self.offered.append((default, filters))
-        return self.answer
-
-
-@pytest.fixture
-def save_as(monkeypatch, tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-
-    def answer(name: str | None) -> SaveDialog:
-        dialog = SaveDialog(None if name is None else out / name)
-        monkeypatch.setattr(export_prompts, "ask_save_path", dialog)
-        return dialog
-
-    return answer
 
 
 def preview_array(builder) -> np.ndarray:
@@ -174,7 +145,7 @@ def test_export_png_is_the_previewed_montage(window, builder, save_as, qtbot):
     builder.columns.setCurrentIndex(builder.columns.findData(3))
     dialog = save_as("lecture.png")
     assert builder.export() == dialog.answer
-    default, filters = dialog.offered[0]
+    default, filters = dialog.offered[0], dialog.filters[0]
     assert default.name == "montage.png" and filters.startswith("PNG")
     written = np.asarray(Image.open(dialog.answer).convert("RGB")).astype(int)
     assert written.shape == (1080, 1920, 3)
@@ -198,7 +169,7 @@ def test_export_pdf_pages(builder, save_as):
     assert pages > 1
     dialog = save_as("handout.pdf")
     builder.export()
-    default, filters = dialog.offered[0]
+    default, filters = dialog.offered[0], dialog.filters[0]
     assert default.name == "montage.pdf" and filters.startswith("PDF")
     data = dialog.answer.read_bytes()
     assert data.startswith(b"%PDF")
@@ -273,9 +244,7 @@ def test_errors_are_one_line_messages(builder, save_as, tmp_path, monkeypatch):
         export_prompts.QMessageBox, "warning", lambda p, t, text: shown.append(text)
     )
     builder.add_current_frame()
-    monkeypatch.setattr(
-        export_prompts, "ask_save_path", SaveDialog(tmp_path / "missing" / "montage.png")
-    )
+    save_as(tmp_path / "missing" / "montage.png")
     assert builder.export() is None
     assert len(shown) == 1 and "missing" in shown[0] and "\n" not in shown[0]
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from hoview.annotations import SidecarWriteError
 from hoview.display.attributes import Window
 from hoview.ui.annotation_session import SaveState
 from hoview.ui.main_window import MainWindow
-from hoview.ui.settings import Preferences
 
 
 def grab_array(widget) -> np.ndarray:
@@ -23,22 +22,6 @@ def grab_array(widget) -> np.ndarray:
     width, height = image.width(), image.height()
     buffer = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
     return buffer.reshape(height, image.bytesPerLine())[:, :width].copy()
-
-
-@pytest.fixture
-def preferences(tmp_path):
-    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, preferences):
-    win = MainWindow(preferences)
-    qtbot.addWidget(win)
-    win.resize(1200, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.sessions.flush()
 
 
 @pytest.fixture
