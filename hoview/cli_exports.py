@@ -98,7 +98,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar="TEXT",
-        help='captions in image order (default "Case 1", "Case 2", ...)',
+        help='captions in image order, given after the images (default "Case 1", "Case 2", ...)',
     )
     parser.add_argument("--title", metavar="TEXT", help="a title across the top")
     parser.add_argument(
