@@ -151,38 +151,73 @@ def _halve(arr: np.ndarray, method: str) -> np.ndarray:
     """One level down: 2x2 blocks, an odd last row or column paired with itself."""
     if method == "nearest":
         return np.ascontiguousarray(arr[::2, ::2])
+    if arr.dtype.kind in "uib" and arr.dtype.itemsize <= 4:
+        return _halve_integers(arr)
     rows, columns = arr.shape[:2]
     r2, c2 = rows // 2 * 2, columns // 2 * 2
-    wide = _accumulator(arr.dtype)
+    wide = np.dtype(np.float64)  # floats, and 64-bit integers as before
     out = np.empty((-(-rows // 2), -(-columns // 2), *arr.shape[2:]), dtype=wide)
-    a = arr.astype(wide, copy=False) if arr.dtype.itemsize >= 4 else arr
-    body = a[0:r2:2, 0:c2:2].astype(wide)
-    body += a[1:r2:2, 0:c2:2]
-    body += a[0:r2:2, 1:c2:2]
-    body += a[1:r2:2, 1:c2:2]
+    body = arr[0:r2:2, 0:c2:2].astype(wide)
+    body += arr[1:r2:2, 0:c2:2]
+    body += arr[0:r2:2, 1:c2:2]
+    body += arr[1:r2:2, 1:c2:2]
     out[: r2 // 2, : c2 // 2] = body
     if columns % 2:
-        out[: r2 // 2, -1] = (a[0:r2:2, -1].astype(wide) + a[1:r2:2, -1]) * 2
+        out[: r2 // 2, -1] = (arr[0:r2:2, -1].astype(wide) + arr[1:r2:2, -1]) * 2
     if rows % 2:
-        out[-1, : c2 // 2] = (a[-1, 0:c2:2].astype(wide) + a[-1, 1:c2:2]) * 2
+        out[-1, : c2 // 2] = (arr[-1, 0:c2:2].astype(wide) + arr[-1, 1:c2:2]) * 2
     if rows % 2 and columns % 2:
-        out[-1, -1] = a[-1, -1].astype(wide) * 4
-    if wide.kind == "f":
-        out *= 0.25
-        if arr.dtype.kind in "ui":
-            np.rint(out, out=out)
-        return out.astype(arr.dtype)
-    out += 2
-    out //= 4  # floor((sum + 2) / 4): the mean rounded half up
+        out[-1, -1] = arr[-1, -1].astype(wide) * 4
+    out *= 0.25
+    if arr.dtype.kind in "ui":
+        np.rint(out, out=out)
     return out.astype(arr.dtype)
 
 
-def _accumulator(dtype: np.dtype) -> np.dtype:
-    """Pick a dtype that holds the sum of four values without overflow."""
-    if dtype.kind == "b" or (dtype.kind == "u" and dtype.itemsize <= 2):
-        return np.dtype(np.uint32)
-    if dtype.kind == "i" and dtype.itemsize <= 2:
-        return np.dtype(np.int32)
-    if dtype.kind in "ui" and dtype.itemsize == 4:
-        return np.dtype(np.int64)
-    return np.dtype(np.float64)
+def _halve_integers(arr: np.ndarray) -> np.ndarray:
+    """Return the 2x2 means of integers, rounded half up: ``floor((sum + 2) / 4)``.
+
+    Sums are taken in the narrowest integer type that cannot overflow for the values
+    actually present (a 12-bit image sums in ``uint16``): row pairs first, then column
+    pairs, so each pass reads memory in order.
+    """
+    dtype = arr.dtype
+    if not dtype.isnative:
+        arr = arr.astype(dtype.newbyteorder("="))
+    wide = _accumulator(arr)
+    rows, columns = arr.shape[:2]
+    r2, c2 = rows // 2 * 2, columns // 2 * 2
+    out = np.empty((-(-rows // 2), -(-columns // 2), *arr.shape[2:]), dtype=wide)
+    pairs = np.add(arr[0:r2:2], arr[1:r2:2], dtype=wide)  # rows summed in pairs
+    np.add(pairs[:, 0:c2:2], pairs[:, 1:c2:2], out=out[: r2 // 2, : c2 // 2])
+    if columns % 2:
+        np.multiply(pairs[:, -1], 2, out=out[: r2 // 2, -1])
+    if rows % 2:
+        last = arr[-1].astype(wide)
+        out[-1, : c2 // 2] = (last[0:c2:2] + last[1:c2:2]) * 2
+    if rows % 2 and columns % 2:
+        out[-1, -1] = arr[-1, -1].astype(wide) * 4
+    out += 2
+    out >>= 2  # floor((sum + 2) / 4): the mean rounded half up (arithmetic shift)
+    return out.astype(dtype, copy=False)
+
+
+def _accumulator(arr: np.ndarray) -> np.dtype:
+    """Pick an integer dtype that holds ``4 * value + 2`` for every value of ``arr``.
+
+    The array's own dtype when its values are small enough (one pass for the range is
+    cheaper than sums in a type twice as wide), else the next wider type.
+    """
+    dtype = arr.dtype
+    if dtype.kind == "b":
+        return np.dtype(np.uint8)
+    info = np.iinfo(dtype)
+    if arr.size and dtype.itemsize <= 2:
+        low = int(arr.min()) if dtype.kind == "i" else 0
+        if 4 * low >= info.min and 4 * int(arr.max()) + 2 <= info.max:
+            return dtype
+    if dtype.itemsize == 1:
+        return np.dtype(np.uint16 if dtype.kind == "u" else np.int16)
+    if dtype.itemsize == 2:
+        return np.dtype(np.uint32 if dtype.kind == "u" else np.int32)
+    return np.dtype(np.int64)

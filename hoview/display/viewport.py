@@ -340,6 +340,12 @@ def _indices(coords: np.ndarray, size: int, step: int) -> tuple[slice, np.ndarra
     return keep, index
 
 
+#: The last samples each pyramid gave an upright view, with what they were: a new
+#: window on an unchanged view (a window drag) only runs the lookup table again.
+_gathered: weakref.WeakKeyDictionary[Pyramid, tuple[tuple, np.ndarray]]
+_gathered = weakref.WeakKeyDictionary()
+
+
 #: Screen rows per gather in a sideways (90/270 degree) view: the transposed copy of
 #: each band stays in the CPU cache.
 _BAND = 32
@@ -389,7 +395,13 @@ def _render(
         return to_display(block, attrs, voi, invert)
 
     if not sideways:
-        block = data.take(row_index, axis=0).take(col_index, axis=1)
+        key = (level, r0, c0, row_index.tobytes(), col_index.tobytes())
+        hit = _gathered.get(pyramid)
+        if hit is not None and hit[0] == key:
+            block = hit[1]
+        else:
+            block = data.take(row_index, axis=0).take(col_index, axis=1)
+            _gathered[pyramid] = (key, block)
         out[row_keep, col_keep] = shade(block)
         return out
     # Screen rows follow image columns and screen columns image rows: gather the

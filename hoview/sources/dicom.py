@@ -27,6 +27,7 @@ from hoview.sources.dicom_header import (
     one_line,
     read_header,
 )
+from hoview.sources.native_pixels import read_native_frame
 
 __all__ = [
     "DEFER_SIZE",
@@ -173,7 +174,9 @@ class DicomImage(ImageSource):
     @property
     def metadata(self) -> dict[str, Any]:
         """Header fields for people and for grouping into studies and series."""
-        return dicom_metadata(self.dataset)
+        if not hasattr(self, "_metadata"):  # read once: the canvas asks on every repaint
+            self._metadata = dicom_metadata(self.dataset)
+        return dict(self._metadata)
 
     @property
     def overlays(self) -> tuple[Overlay, ...]:
@@ -203,10 +206,15 @@ class DicomImage(ImageSource):
 def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
     """Decode one frame (``index`` from 0) or the only frame (``None``).
 
-    A file with a preamble and file meta is decoded straight from disk, reading only
-    the frame asked for; a bare data set (no file meta), a deflated file, or one the
+    An uncompressed grey frame is read straight into an array
+    (:func:`~hoview.sources.native_pixels.read_native_frame`). Otherwise a file with a
+    preamble and file meta is decoded straight from disk, reading only the frame asked
+    for; a bare data set (no file meta), a deflated file, or one the
     direct reader stumbles on, through its header (which reads all pixel data).
     """
+    arr = read_native_frame(ds, path, index)
+    if arr is not None:
+        return arr
     deflated = ds.file_meta.TransferSyntaxUID == pydicom.uid.DeflatedExplicitVRLittleEndian
     if ds.preamble is not None and not deflated:
         try:
