@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -29,7 +30,6 @@ from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
 from hoview.display.viewport import ViewGeometry, render_view
 from hoview.render.paint import paint_annotations
-from hoview.render.qimage import array_to_qimage
 from hoview.sources.base import Frame, ImageSource, Series
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
 from hoview.ui.canvas_overlay import paint_overlays
@@ -331,13 +331,15 @@ class ViewerCanvas(QWidget):
     def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
         """Render only the viewport, then annotations, overlays and the tool's marks."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0))
         pyramid = self._pyramid()
         frame = self.frame
-        if pyramid is not None and frame is not None and self._geometry is not None:
+        if pyramid is None or frame is None or self._geometry is None:
+            painter.fillRect(self.rect(), QColor(0, 0, 0))
+        else:
             geometry = self._view_geometry()
+            # The rendered array covers the whole viewport (black outside the image).
             array = render_view(pyramid, frame.attributes, self._voi, geometry, self.invert)
-            painter.drawImage(0, 0, array_to_qimage(array))
+            painter.drawImage(0, 0, _array_view(array))
             transform = QTransform(*geometry.affine())
             document = self.annotations_for(frame.source) if self.show_annotations else None
             if document is not None:
@@ -465,3 +467,14 @@ class ViewerCanvas(QWidget):
             unit = f" {attrs.units}" if attrs.units else ""
             return f"x {col} y {row}  stored {value}  value {modality:g}{unit}"
         return f"x {col} y {row}  RGB {tuple(int(v) for v in np.atleast_1d(value))}"
+
+
+def _array_view(array: np.ndarray) -> QImage:
+    """Wrap a contiguous uint8 grey or RGB array as a QImage without copying it.
+
+    The image reads the array's memory: draw it while ``array`` is alive (paintEvent
+    does, synchronously), and never keep it.
+    """
+    height, width = array.shape[:2]
+    fmt = QImage.Format.Format_Grayscale8 if array.ndim == 2 else QImage.Format.Format_RGB888
+    return QImage(array.data, width, height, array.strides[0], fmt)

@@ -7,6 +7,8 @@ Nothing here goes into exports: corner text is off there (it may identify the pa
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,8 +90,8 @@ def _outlined_text(painter: QPainter, lines: list[str], font: QFont, corner: str
     height = font.pixelSize() * 1.3
     top = corner.startswith("top")
     left = corner.endswith("left")
-    path = QPainterPath()
     metrics_width = painter.fontMetrics().horizontalAdvance
+    ratio = painter.device().devicePixelRatioF()
     for i, line in enumerate(lines):
         row = i if top else len(lines) - 1 - i
         y = (
@@ -98,9 +100,62 @@ def _outlined_text(painter: QPainter, lines: list[str], font: QFont, corner: str
             else canvas.height() - MARGIN - row * height
         )
         x = MARGIN if left else canvas.width() - MARGIN - metrics_width(line)
-        path.addText(QPointF(x, y), font, line)
+        _draw_outlined_line(painter, line, font, x, y, ratio)
+
+
+#: Outlined lines of text already rasterised, most recently used last. Rasterising the
+#: antialiased outline of text is slow (milliseconds a line), and the corner text hardly
+#: changes between repaints: only a line that changed (the window during a drag) is
+#: drawn again.
+_LINES: OrderedDict[tuple, tuple[QImage, int, int]] = OrderedDict()
+_LINES_KEPT = 256
+
+
+def _draw_outlined_line(
+    painter: QPainter, text: str, font: QFont, x: float, y: float, ratio: float
+) -> None:
+    """Draw ``text`` with its baseline at ``(x, y)``: white, outlined in translucent black.
+
+    The line is rasterised once into an image at the device's resolution, offset by
+    the same fraction of a device pixel as the baseline, and drawn at a whole device
+    pixel, so every pixel is where painting the path directly would put it.
+    """
+    device_x, device_y = x * ratio, y * ratio
+    whole_x, whole_y = math.floor(device_x), math.floor(device_y)
+    fraction = (round(device_x - whole_x, 3), round(device_y - whole_y, 3))
+    key = (text, font.key(), ratio, fraction)
+    hit = _LINES.get(key)
+    if hit is None:
+        hit = _LINES[key] = _outlined_line_image(text, font, ratio, fraction)
+        while len(_LINES) > _LINES_KEPT:
+            _LINES.popitem(last=False)
+    else:
+        _LINES.move_to_end(key)
+    image, left, up = hit
+    painter.drawImage(QPointF((whole_x + left) / ratio, (whole_y + up) / ratio), image)
+
+
+def _outlined_line_image(
+    text: str, font: QFont, ratio: float, fraction: tuple[float, float]
+) -> tuple[QImage, int, int]:
+    """Rasterise one outlined line; return it with its top-left corner from the baseline."""
+    path = QPainterPath()
+    path.addText(QPointF(0, 0), font, text)
+    box = path.boundingRect().adjusted(-3, -3, 3, 3)  # the 3-pixel pen reaches 1.5 out
+    left, up = math.floor(box.left() * ratio), math.floor(box.top() * ratio)
+    width = math.ceil(box.right() * ratio) - left + 2
+    height = math.ceil(box.bottom() * ratio) - up + 2
+    image = QImage(max(width, 1), max(height, 1), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)  # in device pixels, scaled below like the canvas's painter
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(fraction[0] - left, fraction[1] - up)
+    painter.scale(ratio, ratio)
     painter.strokePath(path, QPen(QColor(0, 0, 0, 200), 3))
     painter.fillPath(path, TEXT_COLOUR)
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image, left, up
 
 
 def _paint_corner_text(canvas: ViewerCanvas, painter: QPainter) -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal
 
 from hoview.errors import HoviewError
 from hoview.sources import open_path
 from hoview.sources.base import OpenResult
 from hoview.sources.opening import open_image
 from hoview.sources.scan import list_files
+
+#: Seconds between two progress reports of a running load.
+PROGRESS_INTERVAL = 0.05
+#: Longest pause of a folder scan while the window shows the folder's first image (s).
+FIRST_IMAGE_WAIT = 0.25
 
 
 class _OpenWorker(QObject):
@@ -23,6 +30,20 @@ class _OpenWorker(QObject):
     def __init__(self, paths: list[Path]) -> None:
         super().__init__()
         self.paths = paths
+        self._last_report = 0.0
+        #: Set by the Loader once the window has handled the first image.
+        self.shown = threading.Event()
+
+    def _report(self, done: int, total: int) -> None:
+        """Emit progress at the start, the end, and at most every PROGRESS_INTERVAL s.
+
+        One queued signal per file would flood the window's event loop (a thousand
+        slices, a thousand progress bar repaints) and hold back the first image.
+        """
+        now = time.monotonic()
+        if done in (0, total) or now - self._last_report >= PROGRESS_INTERVAL:
+            self._last_report = now
+            self.progress.emit(done, total)
 
     def run(self) -> None:
         combined = OpenResult()
@@ -32,7 +53,7 @@ class _OpenWorker(QObject):
             if path.is_dir() and not shown_first:
                 shown_first = self._show_first(path)
             try:
-                result = open_path(path, progress=self.progress.emit)
+                result = open_path(path, progress=self._report)
             except HoviewError as exc:
                 problems.append(str(exc))
                 continue
@@ -49,8 +70,35 @@ class _OpenWorker(QObject):
             except HoviewError:
                 continue
             self.first_image.emit(image)
+            # Let the window paint it before the header scan competes for the CPU (and
+            # the interpreter lock); never wait long if the window is busy elsewhere.
+            self.shown.wait(FIRST_IMAGE_WAIT)
             return True
         return False
+
+
+class _AfterRepaint(QObject):
+    """Sets ``done`` once the next window repaint has been handled (or never, if none).
+
+    Watches the application's events for the next UpdateRequest (Qt paints dirty
+    widgets while handling it); a zero timer started then fires after the paint.
+    """
+
+    def __init__(self, done: threading.Event, parent: QObject) -> None:
+        super().__init__(parent)
+        self.done = done
+        QCoreApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.UpdateRequest:
+            self.stop()
+            QTimer.singleShot(0, self.done.set)
+        return False
+
+    def stop(self) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
 
 class Loader(QObject):
@@ -75,6 +123,7 @@ class Loader(QObject):
         self._thread: QThread | None = None
         self._worker: _OpenWorker | None = None
         self._pending = False
+        self._after_repaint: _AfterRepaint | None = None
 
     @property
     def busy(self) -> bool:
@@ -88,11 +137,16 @@ class Loader(QObject):
         worker = _OpenWorker(list(paths))
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.first_image.connect(self.first_image)
+        worker.first_image.connect(self._on_first_image)
         worker.progress.connect(self.progress)
         worker.finished.connect(self._on_finished)
         self._thread, self._worker, self._pending = thread, worker, True
         thread.start()
+
+    def _on_first_image(self, image: object) -> None:
+        self.first_image.emit(image)
+        if self._worker is not None:
+            self._after_repaint = _AfterRepaint(self._worker.shown, self)
 
     def _on_finished(self, result: OpenResult, problems: list[str]) -> None:
         self._join()
@@ -101,6 +155,9 @@ class Loader(QObject):
         self.finished.emit(result, problems)
 
     def _join(self) -> None:
+        if self._after_repaint is not None:
+            self._after_repaint.stop()
+            self._after_repaint = None
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait()
