@@ -21,6 +21,24 @@ MAX_DEPTH = 32
 MAX_INT_DIGITS = 20
 
 
+def _integer_shape() -> bytes:
+    """Return a table for ``bytes.translate`` that keeps only the shape of numbers.
+
+    A possible integer literal then reads ``b`` (what JSON allows before a value:
+    ``:``, ``,``, ``[``, white space), an optional ``-``, and ``0`` for each digit.
+    """
+    table = bytearray(b" " * 256)
+    for byte in b"0123456789":
+        table[byte] = ord("0")
+    for byte in b" \t\n\r:,[":
+        table[byte] = ord("b")
+    table[ord("-")] = ord("-")
+    return bytes(table)
+
+
+_INTEGER_SHAPE = _integer_shape()
+
+
 class _Refused:
     """Stands in for a number JSON allows but a sidecar does not (NaN, a huge integer)."""
 
@@ -65,8 +83,10 @@ def parse(raw: bytes, path: str | Path | None = None) -> Any:
             return refused[-1]
         return int(literal)
 
+    # Unless a long integer may be there, skip the hook: a Python call per number.
+    hook = integer if _may_hold_long_integer(raw) else None
     try:
-        data = json.loads(text, parse_constant=constant, parse_int=integer)
+        data = json.loads(text, parse_constant=constant, parse_int=hook)
     except json.JSONDecodeError as exc:
         raise SidecarSyntaxError(
             path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -79,6 +99,17 @@ def parse(raw: bytes, path: str | Path | None = None) -> Any:
         where, bad = next((w, v) for w, v, _ in walk(data, "") if isinstance(v, _Refused))
         raise SidecarSyntaxError(path, f"{where or 'document'}: {bad.what}")
     return data
+
+
+def _may_hold_long_integer(raw: bytes) -> bool:
+    """Say whether ``raw`` may hold an integer literal of more than MAX_INT_DIGITS digits.
+
+    Never wrong when it says no. A UID's digits in a string follow a dot and do not
+    count; a long number after a space inside a string only costs the slow path.
+    """
+    shape = b"b" + raw.removeprefix(b"\xef\xbb\xbf").translate(_INTEGER_SHAPE)
+    digits = b"0" * (MAX_INT_DIGITS + 1)
+    return b"b" + digits in shape or b"b-" + digits in shape
 
 
 def walk(value: Any, where: str, depth: int = 0) -> Any:
