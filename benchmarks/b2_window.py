@@ -115,5 +115,21 @@ def rows(sizes: data.Sizes) -> list[Row]:
                 None,
             )
         )
+    # The same repaint without corner text: how much of it is the text's outline.
+    canvas.fit()
+    canvas.show_corner_text = False
+    canvas.repaint()
+    bare = interleaved({"hoview": hoview, "baseline": naive("fit")}, sizes.repeats * 2)
+    out.append(
+        Row(
+            "B2-fit-bare",
+            "B2-fit with corner text off (the changed W/L line is ~1 ms to outline)",
+            ms(bare["hoview"]),
+            ms(bare["baseline"]),
+            bare["hoview"] / bare["baseline"],
+            "report",
+            None,
+        )
+    )
     canvas.close()
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ROWS = (
     "B1", "B1-jls", "B1-core",
-    "B2-fit", "B2-fit-floor", "B2-1:1", "B2-1:1-floor", "B2-4x", "B2-4x-floor",
+    "B2-fit", "B2-fit-floor", "B2-1:1", "B2-1:1-floor", "B2-4x", "B2-4x-floor", "B2-fit-bare",
     "B3-first", "B3-rss", "B4", "B4-rss",
     "B5-load", "B5-save", "B5-dumps", "B5-paint",
     "B6",
