@@ -17,8 +17,15 @@ def state(doc):
     return doc.layers, doc.annotations
 
 
+def some_layer(rng, doc):
+    """A random layer; with every layer deleted, the edit is refused like a bad one."""
+    if not doc.layers:
+        raise ValueError("no layers left")
+    return rng.choice(doc.layers)
+
+
 def random_arrow(rng, doc):
-    layer = rng.choice(doc.layers).id
+    layer = some_layer(rng, doc).id
     kind = rng.choice(["arrow", "arrow", "text", "ruler"])
     p = (rng.uniform(0, 400), rng.uniform(0, 300))
     q = (rng.uniform(0, 400), rng.uniform(0, 300))
@@ -62,7 +69,7 @@ def op_remove(doc, history, rng):
 
 
 def op_move(doc, history, rng):
-    doc.move_to_layer(pick(rng, doc, rng.randint(1, 3)), rng.choice(doc.layers).id)
+    doc.move_to_layer(pick(rng, doc, rng.randint(1, 3)), some_layer(rng, doc).id)
 
 
 def op_add_layer(doc, history, rng):
@@ -70,7 +77,7 @@ def op_add_layer(doc, history, rng):
 
 
 def op_update_layer(doc, history, rng):
-    layer = rng.choice(doc.layers)
+    layer = some_layer(rng, doc)
     doc.update_layer(
         layer.id,
         **rng.choice(
@@ -85,12 +92,12 @@ def op_update_layer(doc, history, rng):
 
 
 def op_remove_layer(doc, history, rng):
-    layer = rng.choice(doc.layers)
+    layer = some_layer(rng, doc)
     doc.remove_layer(layer.id, move_to=rng.choice([None, "findings"]))
 
 
 def op_visibility(doc, history, rng):
-    layer = rng.choice(doc.layers).id
+    layer = some_layer(rng, doc).id
     rng.choice(
         [
             lambda: doc.set_layer_visible(layer, rng.random() < 0.5),
