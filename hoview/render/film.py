@@ -7,7 +7,9 @@ them shows the film with the same window and the same annotations, drawn by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from hoview.annotations.labels import without_labels
 from hoview.display.attributes import LookupTable, Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
-from hoview.render.export import choose_layers, draw_annotations, pick_frame
+from hoview.render.export import choose_layers, draw_annotations, ensure_gui, pick_frame
 from hoview.sources.base import Frame
 from hoview.sources.burned_in import burned_in_warning
 
@@ -239,3 +241,44 @@ def load_film(
         layers=layers,
         strip_labels=strip_labels,
     )
+
+
+def render_in_parallel(
+    jobs: Sequence[Callable[[], Film]],
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[Film]:
+    """Run film renderings on a few threads; yield the films in order.
+
+    Decoding, the pyramid and the lookup tables are numpy and decoder work that lets
+    other threads run, and QPainter may draw on a QImage in any thread, so a montage of
+    many films uses every core. ``progress(done, total)`` is called in the caller's
+    thread, as each film is handed back; an exception there (a cancelled progress
+    dialog) stops the films not yet started.
+
+    Parameters
+    ----------
+    jobs : sequence of callable
+        Each renders one film.
+    progress : callable, optional
+        Told after each film.
+    workers : int, optional
+        Threads; default: the number of processors, at most 4.
+    """
+    ensure_gui()  # the GUI layer starts in this thread, never in a worker
+    count = workers or min(4, os.cpu_count() or 1)
+    if count <= 1 or len(jobs) <= 1:
+        for done, job in enumerate(jobs, 1):
+            yield job()
+            if progress is not None:
+                progress(done, len(jobs))
+        return
+    pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="hoview-film")
+    try:
+        futures = [pool.submit(job) for job in jobs]
+        for done, future in enumerate(futures, 1):
+            yield future.result()
+            if progress is not None:
+                progress(done, len(jobs))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

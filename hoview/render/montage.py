@@ -20,9 +20,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from hoview.errors import HoviewError
 from hoview.render import layout
 from hoview.render.export import ensure_gui, output_format, save_pages
-from hoview.render.film import Film, FilmRequest, render_film
+from hoview.render.film import Film, FilmRequest, render_film, render_in_parallel
 from hoview.render.layout import Metrics, Page
-from hoview.render.qimage import array_to_qimage, qimage_to_array
+from hoview.render.qimage import array_to_qimage, rgb32_to_array
 from hoview.sources.base import Frame
 from hoview.sources.burned_in import burned_in_warning
 
@@ -122,7 +122,7 @@ def paint_page(
             _draw_text(painter, page.title, title, metrics.title, bold=True)
     finally:
         painter.end()
-    return qimage_to_array(canvas)
+    return rgb32_to_array(canvas)
 
 
 def _draw_text(
@@ -323,10 +323,9 @@ def compose_montage(
         group=per_film,
     )
     boxes = {cell.index: cell.image for page in pages for cell in page.cells}
-    tiles: list[Tile] = []
-    for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
-        box = boxes[i * per_film]
-        film = render_film(
+
+    def job(request: FilmRequest, frame: Frame, box: tuple[int, int, int, int]) -> Callable:
+        return lambda: render_film(
             frame,
             request.document,
             window=request.window,
@@ -334,10 +333,13 @@ def compose_montage(
             scale=min(box[2] / frame.columns, box[3] / frame.rows),
             strip_labels=strip_labels,
         )
-        caption = request.caption or (captions[i] if i < len(captions) else None)
+
+    pairs_of = enumerate(zip(films, frames, strict=True))
+    jobs = [job(r, f, boxes[i * per_film]) for i, (r, f) in pairs_of]
+    tiles: list[Tile] = []
+    for i, film in enumerate(render_in_parallel(jobs, progress)):
+        caption = films[i].caption or (captions[i] if i < len(captions) else None)
         tiles.extend(film_tiles(film, case_caption(i, caption), pairs))
-        if progress is not None:
-            progress(i + 1, len(films))
     colours = PAPER_COLOURS if paper else SLIDE_COLOURS
     images = [
         paint_page(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from PySide6.QtGui import QImage
 
@@ -20,3 +22,17 @@ def qimage_to_array(image: QImage) -> np.ndarray:
     height, width, stride = image.height(), image.width(), image.bytesPerLine()
     buffer = np.frombuffer(image.constBits(), np.uint8, count=stride * height)
     return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def rgb32_to_array(image: QImage) -> np.ndarray:
+    """Copy a ``Format_RGB32`` QImage into a uint8 RGB ``(h, w, 3)`` array, fast.
+
+    The pixels are read as the BGRA bytes they are on a little-endian machine, without
+    Qt's format conversion; other formats and machines take :func:`qimage_to_array`.
+    """
+    if image.format() != QImage.Format.Format_RGB32 or sys.byteorder != "little":
+        return qimage_to_array(image)
+    height, width, stride = image.height(), image.width(), image.bytesPerLine()
+    buffer = np.frombuffer(image.constBits(), np.uint8, count=stride * height)
+    bgra = buffer.reshape(height, stride // 4, 4)[:, :width]
+    return np.ascontiguousarray(bgra[:, :, 2::-1])
