@@ -27,6 +27,12 @@ COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 TIMESTAMP_PATTERN = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|\+00:00)"
 )
+#: Timestamps :func:`check_timestamp` surely accepts, matched without a date parse (a
+#: fast path: days 29 to 31 and anything else still go through the full check).
+PLAIN_TIMESTAMP = re.compile(
+    r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?(?:Z|\+00:00)"
+)
 #: No image coordinate lies further than this from the origin (images are < 40000 px).
 MAX_COORDINATE = 1e6
 #: The highest frame number.

@@ -198,14 +198,17 @@ def _layer(item: dict[str, Any], i: int) -> Layer:
 def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
     """Build one annotation from its JSON object (the fast path; same rules as the schema).
 
-    ``shared`` maps style and finding contents already built to their (immutable)
-    objects, so 10,000 arrows with the same finding share one :class:`Finding`.
+    The structure and the points are checked here, in the file's terms (``points[1]``),
+    every other field once by :meth:`Annotation._from_fields`. ``shared`` maps style
+    and finding contents already built to their (immutable) objects, so 10,000 arrows
+    with the same finding share one :class:`Finding`.
     """
     try:
         if type(item) is not dict:
             raise TypeError(f": expected an object, got {c.type_name(item)}")
-        if not _REQUIRED <= item.keys():
-            raise ValueError(f"{min(_REQUIRED - item.keys())}: missing")
+        keys = item.keys()
+        if not _REQUIRED <= keys:
+            raise ValueError(f"{min(_REQUIRED - keys)}: missing")
         kind = item["kind"]
         cls = KINDS.get(kind) if type(kind) is str else None
         if cls is None:
@@ -216,36 +219,47 @@ def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
             raise TypeError(f"points: expected an array, got {c.type_name(points)}")
         if len(points) != len(names):
             cls.check_points(points)
-        fields = {names[0]: c.check_point("points[0]", points[0])}
+        own = (c.check_point("points[0]", points[0]),)  # the points, then a text's text
         if len(names) == 2:
-            fields[names[1]] = c.check_point("points[1]", points[1])
+            own += (c.check_point("points[1]", points[1]),)
         if kind == "text":
             if "text" not in item:
                 raise ValueError("text: missing")
-            fields["text"] = item["text"]
-        created = item.get("created", _MISSING)
-        modified = item.get("modified", _MISSING)
+            own += (item["text"],)
+        get = item.get
+        created = get("created", _MISSING)
+        modified = get("modified", _MISSING)
         if modified is None:
             c.check_timestamp("modified", modified)
+        style = get("style")
+        if style is None or (type(style) is dict and not style):
+            style = DEFAULT_STYLE
+        else:
+            style = _shared(Style, "style", style, shared)
+        finding = get("finding")
+        if finding is not None:
+            finding = _shared(Finding, "finding", finding, shared)
+        extra = c.EMPTY
+        if not cls.FIELDS.issuperset(keys):
+            extra = {k: v for k, v in item.items() if k not in cls.FIELDS}
+            for key, value in extra.items():
+                check_free(key, value, 3)
         frame = item["frame"]
-        fields.update(
-            id=item["id"],
-            layer=item["layer"],
-            frame=int(frame) if type(frame) is float and frame.is_integer() else frame,
-            label=item.get("label"),
-            style=_shared(Style, "style", item.get("style"), shared) or DEFAULT_STYLE,
-            finding=_shared(Finding, "finding", item.get("finding"), shared),
-            author=item.get("author", ""),
-            created=c.now_utc() if created is _MISSING else created,
-            modified=None if modified is _MISSING else modified,
+        return cls._from_fields(
+            (
+                item["id"],
+                item["layer"],
+                int(frame) if type(frame) is float and frame.is_integer() else frame,
+                get("label"),
+                style,
+                finding,
+                get("author", ""),
+                c.now_utc() if created is _MISSING else created,
+                None if modified is _MISSING else modified,
+                extra,
+                *own,
+            )
         )
-        if len(item) > len(fields) + 1 or not item.keys() <= cls.FIELDS:
-            unknown = item.keys() - cls.FIELDS
-            if unknown:
-                fields["extra"] = extra = {k: item[k] for k in item if k in unknown}
-                for key, value in extra.items():
-                    check_free(key, value, 3)
-        return cls(**fields)
     except (TypeError, ValueError) as exc:
         message = str(exc)
         raise type(exc)(f"annotations[{i}]{'' if message[0] == ':' else '.'}{message}") from None
@@ -265,6 +279,8 @@ def _shared(cls: type, name: str, value: Any, shared: dict[Any, Any]) -> Any:
     except KeyError:
         shared[key] = built = _nested(cls, name, value)
         return built
+    except TypeError:  # an unhashable value (an array): never valid, _nested says why
+        return _nested(cls, name, value)
 
 
 def _nested(cls: type, name: str, value: dict[str, Any]) -> Any:

@@ -55,6 +55,10 @@ __all__ = [
 POINT_MARGIN = 0.05
 
 
+def _where(where: str | int) -> str:
+    return f"annotations[{where}]." if type(where) is int else where  # type: ignore[return-value]
+
+
 def _ids(ids: str | Iterable[str]) -> list[str]:
     return [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
 
@@ -98,6 +102,9 @@ class AnnotationDocument(LayerEdits):
         extra: Mapping[str, Any] | None = None,
     ) -> None:
         self._identity = check_identity(identity)
+        columns, rows = self._identity["columns"], self._identity["rows"]
+        mx, my = columns * POINT_MARGIN, rows * POINT_MARGIN
+        self._area = (-mx, columns + mx, -my, rows + my)  # where points may lie
         self._layers: dict[str, Layer] = {}
         for i, layer in enumerate((DEFAULT_LAYER,) if layers is None else layers):
             if not isinstance(layer, Layer):
@@ -106,11 +113,12 @@ class AnnotationDocument(LayerEdits):
                 raise ValueError(f"layers[{i}].id: {layer.id!r} is used twice")
             self._layers[layer.id] = layer
         self._annotations: dict[str, Annotation] = {}
+        check, known = self._check, self._annotations
         for i, annotation in enumerate(annotations):
-            self._check(annotation, f"annotations[{i}].")
-            if annotation.id in self._annotations:
+            check(annotation, i)
+            if annotation.id in known:
                 raise ValueError(f"annotations[{i}].id: {annotation.id!r} is used twice")
-            self._annotations[annotation.id] = annotation
+            known[annotation.id] = annotation
         if view is not None and not isinstance(view, Mapping):
             raise TypeError(f"view: expected a mapping, got {c.type_name(view)}")
         self._view = {"annotations_visible": True, **c.check_json("view", dict(view or {}))}
@@ -354,26 +362,31 @@ class AnnotationDocument(LayerEdits):
         for event in delta.events():
             self.events.emit(event)
 
-    def _check(self, annotation: Annotation, where: str) -> None:
-        """Check what depends on the document: layer, frame, points within the image."""
+    def _check(self, annotation: Annotation, where: str | int) -> None:
+        """Check what depends on the document: layer, frame, points within the image.
+
+        ``where`` starts the messages: a string, or ``i`` for ``"annotations[i]."``.
+        """
         if not isinstance(annotation, Annotation) or not annotation.kind:
+            where = _where(where)
             raise TypeError(
                 f"{where.rstrip('.') or 'annotation'}: expected an Arrow, Text or Ruler, "
                 f"got {c.type_name(annotation)}"
             )
         if annotation.layer not in self._layers:
-            raise ValueError(f"{where}layer: there is no layer {annotation.layer!r}")
+            raise ValueError(f"{_where(where)}layer: there is no layer {annotation.layer!r}")
         frames = self._identity["frames"]
         if annotation.frame > frames:
             raise ValueError(
-                f"{where}frame: frame {annotation.frame} does not exist: the image has "
-                f"{frames} frame{'s' if frames != 1 else ''} (numbered from 1)"
+                f"{_where(where)}frame: frame {annotation.frame} does not exist: the image "
+                f"has {frames} frame{'s' if frames != 1 else ''} (numbered from 1)"
             )
-        columns, rows = self._identity["columns"], self._identity["rows"]
-        mx, my = columns * POINT_MARGIN, rows * POINT_MARGIN
+        x0, x1, y0, y1 = self._area
         for j, name in enumerate(annotation.POINT_FIELDS):
             x, y = getattr(annotation, name)
-            if not (-mx <= x <= columns + mx and -my <= y <= rows + my):
+            if not (x0 <= x <= x1 and y0 <= y <= y1):
+                columns, rows = self._identity["columns"], self._identity["rows"]
+                where = _where(where)
                 raise ValueError(
                     f"{where}points[{j}]: ({x:g}, {y:g}) lies outside the {columns} x {rows} "
                     f"image (points may be at most {POINT_MARGIN:.0%} of its size outside it)"
