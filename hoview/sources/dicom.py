@@ -165,11 +165,9 @@ class DicomImage(ImageSource):
     @property
     def pixel_spacing(self) -> tuple[float, float] | None:
         """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm."""
-        for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
-            values = float_values(self.dataset.get(keyword))
-            if len(values) == 2 and all(v > 0 for v in values):
-                return values[0], values[1]
-        return None
+        if not hasattr(self, "_pixel_spacing"):  # read once: the canvas asks on every repaint
+            self._pixel_spacing = _pixel_spacing(self.dataset)
+        return self._pixel_spacing
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -201,6 +199,15 @@ class DicomImage(ImageSource):
                 self.path, f"decoded frame has shape {arr.shape}, expected {expected}"
             )
         return arr
+
+
+def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:
+    """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm."""
+    for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
+        values = float_values(ds.get(keyword))
+        if len(values) == 2 and all(v > 0 for v in values):
+            return values[0], values[1]
+    return None
 
 
 def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:

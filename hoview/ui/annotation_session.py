@@ -27,6 +27,8 @@ from hoview.sources.base import ImageSource
 
 #: How long after the last edit the sidecar is written.
 AUTOSAVE_DELAY_MS = 600
+#: Image objects whose session :meth:`SessionStore.session` remembers.
+_BY_SOURCE_KEPT = 8
 
 
 class SaveState(enum.Enum):
@@ -172,15 +174,24 @@ class SessionStore(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sessions: dict[Path, AnnotationSession] = {}
+        #: Sessions by the image objects last asked about (the canvas asks on every
+        #: repaint; resolving the path each time costs a system call or more).
+        self._by_source: dict[int, tuple[ImageSource, AnnotationSession]] = {}
 
     def session(self, source: ImageSource) -> AnnotationSession:
         """Return the session of ``source``'s file, opening its sidecar the first time."""
+        hit = self._by_source.get(id(source))
+        if hit is not None and hit[0] is source:
+            return hit[1]
         key = source.path.resolve()
         if key not in self._sessions:
             session = AnnotationSession(source, self)
             session.state_changed.connect(lambda _s, s=session: self.state_changed.emit(s))
             session.changed.connect(lambda s=session: self.changed.emit(s))
             self._sessions[key] = session
+        if len(self._by_source) >= _BY_SOURCE_KEPT:
+            self._by_source.clear()
+        self._by_source[id(source)] = (source, self._sessions[key])
         return self._sessions[key]
 
     def sessions(self) -> list[AnnotationSession]:

@@ -2,7 +2,7 @@
 
 Repaints never reprocess the full-resolution frame: the pyramid level that matches the
 zoom is cut to the viewport and windowed through a lookup table
-(:func:`hoview.display.viewport.render_view`). Annotations are drawn over it by the one
+(:func:`hoview.display.viewport.render_region`). Annotations are drawn over it by the one
 painting function the exports use. Left-button input goes to the current tool; the
 middle button or space + drag pans, the right button changes the window.
 """
@@ -28,7 +28,7 @@ from hoview.annotations import AnnotationDocument
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
-from hoview.display.viewport import ViewGeometry, render_view
+from hoview.display.viewport import ViewGeometry, ViewRegion, render_region
 from hoview.render.paint import paint_annotations
 from hoview.sources.base import Frame, ImageSource, Series
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
@@ -337,9 +337,13 @@ class ViewerCanvas(QWidget):
             painter.fillRect(self.rect(), QColor(0, 0, 0))
         else:
             geometry = self._view_geometry()
-            # The rendered array covers the whole viewport (black outside the image).
-            array = render_view(pyramid, frame.attributes, self._voi, geometry, self.invert)
-            painter.drawImage(0, 0, _array_view(array))
+            # Only the image's part of the viewport is rendered; the margins are black.
+            region = render_region(
+                pyramid, frame.attributes, self._voi, geometry, self.invert, packed=True
+            )
+            _fill_around(painter, region, geometry.width, geometry.height)
+            if region.pixels.size:
+                painter.drawImage(region.x, region.y, _array_view(region.pixels))
             transform = QTransform(*geometry.affine())
             document = self.annotations_for(frame.source) if self.show_annotations else None
             if document is not None:
@@ -469,12 +473,36 @@ class ViewerCanvas(QWidget):
         return f"x {col} y {row}  RGB {tuple(int(v) for v in np.atleast_1d(value))}"
 
 
-def _array_view(array: np.ndarray) -> QImage:
-    """Wrap a contiguous uint8 grey or RGB array as a QImage without copying it.
+def _fill_around(painter: QPainter, region: ViewRegion, width: int, height: int) -> None:
+    """Paint the viewport black where ``region`` (the image) does not cover it."""
+    black = QColor(0, 0, 0)
+    h, w = region.pixels.shape[:2]
+    if not (h and w):
+        painter.fillRect(0, 0, width, height, black)
+        return
+    x, y = region.x, region.y
+    if y > 0:
+        painter.fillRect(0, 0, width, y, black)
+    if y + h < height:
+        painter.fillRect(0, y + h, width, height - y - h, black)
+    if x > 0:
+        painter.fillRect(0, y, x, h, black)
+    if x + w < width:
+        painter.fillRect(x + w, y, width - x - w, h, black)
 
-    The image reads the array's memory: draw it while ``array`` is alive (paintEvent
-    does, synchronously), and never keep it.
+
+def _array_view(array: np.ndarray) -> QImage:
+    """Wrap a contiguous grey, RGB or packed RGB32 array as a QImage without copying it.
+
+    ``uint8`` ``(h, w)`` is grey, ``(h, w, 3)`` RGB; ``uint32`` ``(h, w)`` holds
+    ``0xFFRRGGBB`` pixels. The image reads the array's memory: draw it while ``array``
+    is alive (paintEvent does, synchronously), and never keep it.
     """
     height, width = array.shape[:2]
-    fmt = QImage.Format.Format_Grayscale8 if array.ndim == 2 else QImage.Format.Format_RGB888
+    if array.dtype == np.uint32:
+        fmt = QImage.Format.Format_RGB32
+    elif array.ndim == 2:
+        fmt = QImage.Format.Format_Grayscale8
+    else:
+        fmt = QImage.Format.Format_RGB888
     return QImage(array.data, width, height, array.strides[0], fmt)

@@ -45,13 +45,14 @@ def paint_overlays(canvas: ViewerCanvas, painter: QPainter, transform: QTransfor
         for overlay in frame.source.overlays:
             _paint_bitmap(painter, transform, overlay.bitmap, overlay.origin, frame.number)
     if canvas.show_corner_text:
-        _paint_corner_text(canvas, painter)
+        font, font_key = _font(canvas)
+        _paint_corner_text(canvas, painter, font, font_key)
         rotation = canvas.geometry_state.rotation if canvas.geometry_state else 0
         bar = scale_bar(
             frame.source.pixel_spacing, canvas.zoom, canvas.width() / 4, rotation=rotation
         )
         if bar is not None:
-            _paint_scale_bar(canvas, painter, bar.length_px, bar.label)
+            _paint_scale_bar(canvas, painter, bar.length_px, bar.label, font)
 
 
 def view_description(canvas: ViewerCanvas) -> dict:
@@ -88,18 +89,28 @@ def _paint_bitmap(painter, transform, bitmap: np.ndarray, origin, frame_number: 
     painter.restore()
 
 
-def _font(canvas: ViewerCanvas) -> QFont:
-    font = QFont(canvas.font())
-    font.setPixelSize(max(11, min(15, canvas.height() // 55)))
-    return font
+def _font(canvas: ViewerCanvas) -> tuple[QFont, str]:
+    """Return the overlay font for the canvas's size, and its key (kept per canvas)."""
+    base = canvas.font()
+    size = max(11, min(15, canvas.height() // 55))
+    memo_key = (base.key(), size)
+    memo = getattr(canvas, "_overlay_font", None)
+    if memo is None or memo[0] != memo_key:
+        font = QFont(base)
+        font.setPixelSize(size)
+        memo = (memo_key, font, font.key())
+        canvas._overlay_font = memo
+    return memo[1], memo[2]
 
 
-def _outlined_text(painter: QPainter, lines: list[str], font: QFont, corner: str, canvas) -> None:
+def _outlined_text(
+    painter: QPainter, lines: list[str], font: QFont, font_key: str, corner: str, canvas
+) -> None:
     height = font.pixelSize() * 1.3
     top = corner.startswith("top")
     left = corner.endswith("left")
-    metrics_width = painter.fontMetrics().horizontalAdvance
-    ratio = painter.device().devicePixelRatioF()
+    device = painter.device()
+    ratio = device.devicePixelRatioF()
     for i, line in enumerate(lines):
         row = i if top else len(lines) - 1 - i
         y = (
@@ -107,20 +118,65 @@ def _outlined_text(painter: QPainter, lines: list[str], font: QFont, corner: str
             if top
             else canvas.height() - MARGIN - row * height
         )
-        x = MARGIN if left else canvas.width() - MARGIN - metrics_width(line)
-        _draw_outlined_line(painter, line, font, x, y, ratio)
+        if left:
+            x = MARGIN
+        else:
+            x = canvas.width() - MARGIN - _LINES.advance(line, font, font_key, device)
+        _draw_outlined_line(painter, line, font, font_key, x, y, ratio)
 
 
-#: Outlined lines of text already rasterised, most recently used last. Rasterising the
-#: antialiased outline of text is slow (milliseconds a line), and the corner text hardly
-#: changes between repaints: only a line that changed (the window during a drag) is
-#: drawn again.
-_LINES: OrderedDict[tuple, tuple[QImage, int, int]] = OrderedDict()
-_LINES_KEPT = 256
+class _LineCache:
+    """Outlined lines of text already rasterised, and the widths of lines.
+
+    Rasterising the antialiased outline of text is slow (a tenth of a millisecond a
+    line), and so is measuring it; the corner text hardly changes between repaints:
+    only a line that changed (the window during a drag) is drawn and measured again.
+    Images are kept most recently used last.
+    """
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self.images: OrderedDict[tuple, tuple[QImage, int, int]] = OrderedDict()
+        self.advances: dict[tuple, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def clear(self) -> None:
+        """Forget every image and width (a new file: new corner text)."""
+        self.images.clear()
+        self.advances.clear()
+
+    def image(
+        self, text: str, font: QFont, font_key: str, ratio: float, fraction: tuple
+    ) -> tuple[QImage, int, int]:
+        """Return the outlined line's image and its top-left corner from the baseline."""
+        key = (text, font_key, ratio, fraction)
+        hit = self.images.get(key)
+        if hit is None:
+            hit = self.images[key] = _outlined_line_image(text, font, ratio, fraction)
+            while len(self.images) > self.kept:
+                self.images.popitem(last=False)
+        else:
+            self.images.move_to_end(key)
+        return hit
+
+    def advance(self, text: str, font: QFont, font_key: str, device) -> int:  # noqa: ANN001
+        """Return the width of ``text`` in ``font`` on ``device`` (a QPaintDevice)."""
+        key = (text, font_key, device.logicalDpiX(), device.logicalDpiY())
+        width = self.advances.get(key)
+        if width is None:
+            if len(self.advances) >= self.kept:
+                self.advances.clear()
+            width = self.advances[key] = QFontMetrics(font, device).horizontalAdvance(text)
+        return width
+
+
+_LINES = _LineCache(256)
 
 
 def _draw_outlined_line(
-    painter: QPainter, text: str, font: QFont, x: float, y: float, ratio: float
+    painter: QPainter, text: str, font: QFont, font_key: str, x: float, y: float, ratio: float
 ) -> None:
     """Draw ``text`` with its baseline at ``(x, y)``: white, outlined in translucent black.
 
@@ -131,15 +187,7 @@ def _draw_outlined_line(
     device_x, device_y = x * ratio, y * ratio
     whole_x, whole_y = math.floor(device_x), math.floor(device_y)
     fraction = (round(device_x - whole_x, 3), round(device_y - whole_y, 3))
-    key = (text, font.key(), ratio, fraction)
-    hit = _LINES.get(key)
-    if hit is None:
-        hit = _LINES[key] = _outlined_line_image(text, font, ratio, fraction)
-        while len(_LINES) > _LINES_KEPT:
-            _LINES.popitem(last=False)
-    else:
-        _LINES.move_to_end(key)
-    image, left, up = hit
+    image, left, up = _LINES.image(text, font, font_key, ratio, fraction)
     painter.drawImage(QPointF((whole_x + left) / ratio, (whole_y + up) / ratio), image)
 
 
@@ -179,20 +227,39 @@ def _outlined_line_image(
 _HALO = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]
 
 
-def _paint_corner_text(canvas: ViewerCanvas, painter: QPainter) -> None:
-    frame = canvas.frame
-    corners = corner_text(frame.source.metadata, view_description(canvas), canvas.anonymous)
-    font = _font(canvas)
+def _corners(canvas: ViewerCanvas) -> dict[str, list[str]]:
+    """Return the corner text of the canvas's view, kept while image and view stay.
+
+    Only the bottom right corner tells the display (window, zoom, rotation, flips,
+    inversion; :func:`~hoview.display.corner_text.corner_text`): when just those
+    change, only that corner is made again, without the header.
+    """
+    source = canvas.frame.source
+    view = view_description(canvas)
+    key = (canvas.anonymous, view["frame_index"], view["frame_count"])
+    display = tuple(view.values())
+    memo = getattr(canvas, "_corner_memo", None)
+    if memo is None or memo[0] is not source or memo[1] != key:
+        memo = (source, key, display, corner_text(source.metadata, view, canvas.anonymous))
+    elif memo[2] != display:
+        bottom_right = corner_text({}, view, canvas.anonymous)["bottom_right"]
+        memo = (source, key, display, {**memo[3], "bottom_right": bottom_right})
+    canvas._corner_memo = memo
+    return memo[3]
+
+
+def _paint_corner_text(canvas: ViewerCanvas, painter: QPainter, font: QFont, font_key: str) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setFont(font)
-    for corner, lines in corners.items():
+    for corner, lines in _corners(canvas).items():
         if lines:
-            _outlined_text(painter, lines, font, corner, canvas)
+            _outlined_text(painter, lines, font, font_key, corner, canvas)
     painter.restore()
 
 
-def _paint_scale_bar(canvas: ViewerCanvas, painter: QPainter, length: float, label: str) -> None:
+def _paint_scale_bar(
+    canvas: ViewerCanvas, painter: QPainter, length: float, label: str, font: QFont
+) -> None:
     """Draw a bar with end ticks at the bottom centre, its length written above it."""
     x0 = (canvas.width() - length) / 2
     y = canvas.height() - MARGIN - 4
@@ -205,7 +272,6 @@ def _paint_scale_bar(canvas: ViewerCanvas, painter: QPainter, length: float, lab
         painter.drawLine(QPointF(x0, y), QPointF(x0 + length, y))
         painter.drawLine(QPointF(x0, y - 6), QPointF(x0, y))
         painter.drawLine(QPointF(x0 + length, y - 6), QPointF(x0 + length, y))
-    font = _font(canvas)
     painter.setFont(font)
     box = QRectF(x0, y - 8 - font.pixelSize() * 1.4, length, font.pixelSize() * 1.4)
     painter.setPen(TEXT_COLOUR)
