@@ -257,8 +257,8 @@ def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
                 c.now_utc() if created is _MISSING else created,
                 None if modified is _MISSING else modified,
                 extra,
-                *own,
             )
+            + own
         )
     except (TypeError, ValueError) as exc:
         message = str(exc)
