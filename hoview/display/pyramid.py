@@ -179,33 +179,41 @@ def _halve(arr: np.ndarray, method: str) -> np.ndarray:
 def _halve_integers(arr: np.ndarray) -> np.ndarray:
     """Return the 2x2 means of integers, rounded half up: ``floor((sum + 2) / 4)``.
 
-    Sums are taken in the narrowest integer type that cannot overflow for the values
-    actually present (a 12-bit image sums in ``uint16``), a band of rows at a time so
-    the partial sums stay in the CPU cache: row pairs first, then column pairs.
+    A band of rows at a time, so the partial sums stay in the CPU cache: row pairs
+    first, then column pairs. Each band sums in the narrowest integer type that cannot
+    overflow for the values actually in it (a 12-bit image sums in ``uint16``); finding
+    them first also brings the band into the cache for the sums.
     """
     dtype = arr.dtype
     if not dtype.isnative:
         arr = arr.astype(dtype.newbyteorder("="))
-    wide = _accumulator(arr)
+    native = arr.dtype
     rows, columns = arr.shape[:2]
     r2, c2 = rows // 2 * 2, columns // 2 * 2
-    out = np.empty((-(-rows // 2), -(-columns // 2), *arr.shape[2:]), dtype=wide)
+    out = np.empty((-(-rows // 2), -(-columns // 2), *arr.shape[2:]), dtype=native)
     for start in range(0, r2, _BAND_ROWS):
         stop = min(start + _BAND_ROWS, r2)
-        pairs = np.add(arr[start:stop:2], arr[start + 1 : stop : 2], dtype=wide)
+        source = arr[start:stop]
+        wide = _accumulator(source)
         band = out[start // 2 : stop // 2]
-        np.add(pairs[:, 0:c2:2], pairs[:, 1:c2:2], out=band[:, : c2 // 2])
+        sums = band if wide == native else np.empty(band.shape, dtype=wide)
+        pairs = np.add(source[0::2], source[1::2], dtype=wide)
+        np.add(pairs[:, 0:c2:2], pairs[:, 1:c2:2], out=sums[:, : c2 // 2])
         if columns % 2:
-            np.multiply(pairs[:, -1], 2, out=band[:, -1])
-        band += 2
-        band >>= 2  # floor((sum + 2) / 4): the mean rounded half up (arithmetic shift)
+            np.multiply(pairs[:, -1], 2, out=sums[:, -1])
+        sums += 2
+        sums >>= 2  # floor((sum + 2) / 4): the mean rounded half up (arithmetic shift)
+        if sums is not band:
+            band[...] = sums
     if rows % 2:
-        last = arr[-1].astype(wide)
-        out[-1, : c2 // 2] = (last[0:c2:2] + last[1:c2:2]) * 2
+        last = arr[-1].astype(_accumulator(arr[-1:]))
+        half = np.empty(out.shape[1:], dtype=last.dtype)
+        half[: c2 // 2] = (last[0:c2:2] + last[1:c2:2]) * 2
         if columns % 2:
-            out[-1, -1] = last[-1] * 4
-        out[-1] += 2
-        out[-1] >>= 2
+            half[-1] = last[-1] * 4
+        half += 2
+        half >>= 2
+        out[-1] = half
     return out.astype(dtype, copy=False)
 
 

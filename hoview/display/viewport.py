@@ -440,7 +440,8 @@ def _view_plan(geometry: ViewGeometry, shape: tuple[int, ...], level: int) -> _P
 
 #: The last samples each pyramid gave an upright view that is not enlarged, with what
 #: they were: a new window on an unchanged view (a window drag) only runs the lookup
-#: table again. Kept as indices (``intp``), so the lookup converts nothing.
+#: table again. From the second window on they are kept as indices (``intp``), so the
+#: lookup converts nothing; a first paint does not pay for that.
 _gathered: weakref.WeakKeyDictionary[Pyramid, tuple[tuple, np.ndarray]]
 _gathered = weakref.WeakKeyDictionary()
 
@@ -537,12 +538,14 @@ def _render_plan(
         return np.ascontiguousarray(_gather(np.take(table, data), plan))
     key = (plan.key, table is not None)
     hit = _gathered.get(pyramid)
-    if hit is not None and hit[0] == key:
-        block = hit[1]
+    if hit is None or hit[0] != key:
+        block = np.ascontiguousarray(_gather(data, plan))
+    elif table is not None and hit[1].dtype != np.intp:
+        # A second window on this view (a drag): keep the samples as indices.
+        block = hit[1].astype(np.intp)
     else:
-        block = _gather(data, plan)
-        block = block.astype(np.intp) if table is not None else np.ascontiguousarray(block)
-        _gathered[pyramid] = (key, block)
+        return shade(hit[1])
+    _gathered[pyramid] = (key, block)
     return shade(block)
 
 

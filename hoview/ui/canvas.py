@@ -59,6 +59,8 @@ class ViewerCanvas(QWidget):
     selection_changed = Signal(list)
     #: Emitted when the view (window, zoom, pan, rotation, inversion) changes.
     view_changed = Signal()
+    #: Emitted at the end of every repaint that showed a frame.
+    frame_painted = Signal()
 
     def __init__(self, sessions: SessionStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -358,6 +360,8 @@ class ViewerCanvas(QWidget):
             paint_overlays(self, painter, transform)
             self.tool.paint(self, painter, transform)
         painter.end()
+        if frame is not None:
+            self.frame_painted.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
         """Refit when fitted; otherwise keep the centre point and zoom."""

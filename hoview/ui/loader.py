@@ -149,15 +149,23 @@ class Loader(QObject):
             self._after_repaint = _AfterRepaint(self._worker.shown, self)
 
     def _on_finished(self, result: OpenResult, problems: list[str]) -> None:
-        self._join()
+        thread = self._thread
+        self._stop_watching()
+        if thread is not None:
+            thread.quit()  # it ends while the window takes in the results; joined after
         self._pending = False
         self._worker = None
         self.finished.emit(result, problems)
+        if thread is not None and thread is self._thread:
+            self._join()
 
-    def _join(self) -> None:
+    def _stop_watching(self) -> None:
         if self._after_repaint is not None:
             self._after_repaint.stop()
             self._after_repaint = None
+
+    def _join(self) -> None:
+        self._stop_watching()
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait()
@@ -168,3 +176,4 @@ class Loader(QObject):
         while self._pending:
             QCoreApplication.processEvents()
             QThread.msleep(5)
+        self._join()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -30,7 +30,7 @@ from hoview.ui.frame_bar import FrameBar
 from hoview.ui.layers_panel import LayersPanel
 from hoview.ui.loader import Loader
 from hoview.ui.save_banner import SaveBanner
-from hoview.ui.series_panel import SeriesPanel
+from hoview.ui.series_panel import THUMBNAILS_AT_THE_LATEST_MS, SeriesPanel
 from hoview.ui.settings import Preferences, PreferencesDialog
 from hoview.ui.shortcuts_dialog import ShortcutsDialog
 from hoview.ui.start_screen import StartScreen
@@ -86,6 +86,12 @@ class MainWindow(QMainWindow):
         self.tools = ToolController(self.canvas, self)
         self.loader = Loader(self)
         self._series: list[Series] = []
+        #: Paths opened but not yet in the recent list: written once the image is shown,
+        #: so saving the preferences does not hold up the first frame.
+        self._recent_pending: list[Path] = []
+        self._recent_timer = QTimer(self)
+        self._recent_timer.setSingleShot(True)
+        self._recent_timer.timeout.connect(self._record_recent)
         self.exports = ExportActions(self.canvas, self.preferences, lambda: self._series, self)
         self._connect()
         self._build_menus()
@@ -104,6 +110,7 @@ class MainWindow(QMainWindow):
         self.canvas.status_changed.connect(self.status_label.setText)
         self.canvas.frame_changed.connect(lambda *_: self._on_image_changed())
         self.series_panel.series_chosen.connect(self._on_series_chosen)
+        self.canvas.frame_painted.connect(self._on_frame_painted)
         self.layers_panel.current_layer_changed.connect(self._on_current_layer_changed)
         self.layers_panel.selection_provider = lambda: sorted(self.canvas.tool.selected)
         self.sessions.state_changed.connect(self._on_save_state_changed)
@@ -190,6 +197,7 @@ class MainWindow(QMainWindow):
         self.loader.open(self._opening)
         if wait:
             self.loader.wait()
+            self._record_recent()
 
     def _on_first_image(self, image: ImageSource) -> None:
         if not self._series:
@@ -201,8 +209,8 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, result: OpenResult, problems: list[str]) -> None:
         self.progress.hide()
-        for path in self._opening:
-            self.preferences.add_recent(path)
+        self._recent_pending = [*self._recent_pending, *self._opening]
+        self._recent_timer.start(THUMBNAILS_AT_THE_LATEST_MS)
         if result.series:
             self._show_series(result.series)
         if problems:
@@ -211,11 +219,25 @@ class MainWindow(QMainWindow):
     def _show_series(self, series: list[Series], keep_panel: bool = False) -> None:
         self._series = list(series)
         if not keep_panel:
-            self.series_panel.set_series(self._series)
+            # Thumbnails once the canvas has shown the first series: they do not hold it up.
+            self.series_panel.set_series(self._series, deferred=True)
         self.stack.setCurrentWidget(self.viewer)
         self._on_series_chosen(0)
         if not keep_panel:
-            self.series_panel.setCurrentRow(0)
+            with QSignalBlocker(self.series_panel):  # series 0 is already on screen
+                self.series_panel.setCurrentRow(0)
+
+    def _on_frame_painted(self) -> None:
+        """Do, now the canvas has shown an image, the work that would have held it up."""
+        self.series_panel.after_first_paint()
+        if self._recent_pending:
+            self._recent_timer.start(0)
+
+    def _record_recent(self) -> None:
+        self._recent_timer.stop()
+        pending, self._recent_pending = self._recent_pending, []
+        for path in pending:
+            self.preferences.add_recent(path)
 
     def _show_start_screen(self) -> None:
         self.start_screen.set_recent(self.preferences.recent_files)
@@ -225,7 +247,8 @@ class MainWindow(QMainWindow):
     def _on_series_chosen(self, row: int) -> None:
         if 0 <= row < len(self._series):
             self.viewer.set_series(self._series[row])
-            self._on_image_changed()
+            if self.canvas.frame is None:  # otherwise frame_changed has told the panels
+                self._on_image_changed()
 
     def _on_image_changed(self) -> None:
         session = self.canvas.session()
@@ -347,6 +370,7 @@ class MainWindow(QMainWindow):
         """Save pending annotations; if some cannot be saved, ask before closing."""
         unsaved = self.sessions.flush()
         self.loader.wait()
+        self._record_recent()
         if unsaved:
             names = "\n".join(str(s.source.path.name) for s in unsaved)
             answer = QMessageBox.question(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
@@ -13,12 +13,13 @@ from hoview.render.qimage import array_to_qimage
 from hoview.sources.base import Series
 
 THUMBNAIL = 96
+#: Longest wait for the canvas's first paint before deferred thumbnails are drawn (ms).
+THUMBNAILS_AT_THE_LATEST_MS = 250
 
 
 def thumbnail(series: Series, size: int = THUMBNAIL) -> QPixmap:
     """Render the middle frame of ``series`` to fit a ``size`` square (black if unreadable)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.black)
+    pixmap = _black(size)
     if not series.frames:
         return pixmap
     frame = series.frames[len(series.frames) // 2]
@@ -62,19 +63,68 @@ class SeriesPanel(QListWidget):
         self.setMinimumWidth(THUMBNAIL + 40)
         self.currentRowChanged.connect(self._on_row_changed)
         self._series: list[Series] = []
+        self._pending = False
+        self._thumbnail_timer = QTimer(self)
+        self._thumbnail_timer.setSingleShot(True)
+        self._thumbnail_timer.timeout.connect(self.render_thumbnails)
 
-    def set_series(self, series: list[Series]) -> None:
-        """Show one thumbnail per series (rendered now, from small pyramid levels)."""
+    @property
+    def thumbnails_pending(self) -> bool:
+        """True while deferred thumbnails have not been drawn yet."""
+        return self._pending
+
+    def set_series(self, series: list[Series], deferred: bool = False) -> None:
+        """Show one item per series, with its thumbnail (rendered from small pyramid levels).
+
+        Parameters
+        ----------
+        series : list of Series
+            The open series.
+        deferred : bool
+            Show black placeholders and draw the thumbnails later: once
+            :meth:`after_first_paint` is called (the window calls it when the canvas
+            has painted the chosen image, so the thumbnails do not hold it back), or
+            after :data:`THUMBNAILS_AT_THE_LATEST_MS` at the latest.
+        """
         self.blockSignals(True)
         self.clear()
         self._series = list(series)
+        placeholder = QIcon(_black(THUMBNAIL)) if deferred else None
         for s in self._series:
-            item = QListWidgetItem(QIcon(thumbnail(s)), series_label(s))
+            icon = placeholder if placeholder is not None else QIcon(thumbnail(s))
+            item = QListWidgetItem(icon, series_label(s))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             item.setToolTip(series_label(s).replace("\n", " - "))
             self.addItem(item)
         self.blockSignals(False)
+        self._pending = deferred and bool(self._series)
+        if self._pending:
+            self._thumbnail_timer.start(THUMBNAILS_AT_THE_LATEST_MS)
+        else:
+            self._thumbnail_timer.stop()
+
+    def after_first_paint(self) -> None:
+        """Draw deferred thumbnails as soon as the event loop is idle (after this paint)."""
+        if self._pending:
+            self._thumbnail_timer.start(0)
+
+    def render_thumbnails(self) -> None:
+        """Draw the thumbnails that :meth:`set_series` deferred (nothing if none)."""
+        self._thumbnail_timer.stop()
+        if not self._pending:
+            return
+        self._pending = False
+        for row, s in enumerate(self._series):
+            item = self.item(row)
+            if item is not None:
+                item.setIcon(QIcon(thumbnail(s)))
 
     def _on_row_changed(self, row: int) -> None:
         if 0 <= row < len(self._series):
             self.series_chosen.emit(row)
+
+
+def _black(size: int) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.black)
+    return pixmap
