@@ -38,6 +38,9 @@ from hoview.ui.tool_controller import ToolController
 from hoview.ui.view_actions import make_action, view_actions
 from hoview.ui.viewer_area import ViewerArea
 
+#: How long an open runs before the progress bar shows (ms).
+PROGRESS_DELAY_MS = 150
+
 
 class MainWindow(QMainWindow):
     """hoview's window: series thumbnails, the image, layers, and a status bar.
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         self._recent_timer = QTimer(self)
         self._recent_timer.setSingleShot(True)
         self._recent_timer.timeout.connect(self._record_recent)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._show_progress)
         self.exports = ExportActions(self.canvas, self.preferences, lambda: self._series, self)
         self._connect()
         self._build_menus()
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
             return
         self._opening = [Path(p) for p in paths]
         self.progress.setRange(0, 0)
-        self.progress.show()
+        self._progress_timer.start(PROGRESS_DELAY_MS)  # no bar flashing for a quick open
         self.loader.open(self._opening)
         if wait:
             self.loader.wait()
@@ -207,7 +213,12 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
+    def _show_progress(self) -> None:
+        if self.loader.busy:
+            self.progress.show()
+
     def _on_loaded(self, result: OpenResult, problems: list[str]) -> None:
+        self._progress_timer.stop()
         self.progress.hide()
         self._recent_pending = [*self._recent_pending, *self._opening]
         self._recent_timer.start(THUMBNAILS_AT_THE_LATEST_MS)
