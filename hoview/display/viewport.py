@@ -469,6 +469,23 @@ def _packed(table: np.ndarray) -> np.ndarray:
     return packed
 
 
+#: Rows looked up per call when the samples are not indices yet: numpy converts them
+#: to indices first, and a band's worth stays in the CPU cache.
+_LOOKUP_ROWS = 64
+
+
+def _lookup(table: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """Return ``table[samples]`` for unsigned samples (every value is inside the table)."""
+    out = np.empty(samples.shape, dtype=table.dtype)
+    if samples.dtype == np.intp or samples.ndim != 2:
+        np.take(table, samples, out=out, mode="clip")  # "clip": nothing to check or buffer
+        return out
+    for start in range(0, samples.shape[0], _LOOKUP_ROWS):
+        stop = start + _LOOKUP_ROWS
+        np.take(table, samples[start:stop], out=out[start:stop], mode="clip")
+    return out
+
+
 def _gather(values: np.ndarray, plan: _Plan) -> np.ndarray:
     """Take the plan's rows and columns of ``values``, column gathers on the fewer rows.
 
@@ -519,7 +536,7 @@ def _render_plan(
 
     def shade(block: np.ndarray) -> np.ndarray:
         if table is not None:
-            return np.take(table, block)
+            return _lookup(table, block)
         return to_display(block, attrs, voi, invert)
 
     if sideways:
@@ -535,7 +552,7 @@ def _render_plan(
         return out
     if table is not None and data.shape[0] * data.shape[1] < plan.rows.size * plan.cols.size:
         # Enlarged: window each sample once, then repeat the display values.
-        return np.ascontiguousarray(_gather(np.take(table, data), plan))
+        return np.ascontiguousarray(_gather(_lookup(table, data), plan))
     key = (plan.key, table is not None)
     hit = _gathered.get(pyramid)
     if hit is None or hit[0] != key:
