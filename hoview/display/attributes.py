@@ -193,6 +193,8 @@ class PixelAttributes:
         if self.modality_lut is not None:
             return 0.0, float(2**self.modality_lut.bits - 1)
         lo, hi = self.stored_range
-        ends = (lo * self.rescale_slope + self.rescale_intercept,
-                hi * self.rescale_slope + self.rescale_intercept)
+        ends = (
+            lo * self.rescale_slope + self.rescale_intercept,
+            hi * self.rescale_slope + self.rescale_intercept,
+        )
         return float(min(ends)), float(max(ends))

@@ -35,7 +35,6 @@ SIDECAR_SUFFIXES = (".hoview.json", ".hoview.json.bak")
 DICOMDIR_IN_FOLDER = "DICOMDIR (an index; the folder is scanned instead)"
 
 
-
 # Header-only reading. dicom.read_header converts every element after reading (which
 # loads deferred pixel data) and DicomImage's length check calls get_item() without
 # keep_deferred (which loads it too), so a scan would hold every slice's pixel bytes.
