@@ -52,13 +52,23 @@ def pick_frame(
     For a multi-frame file the frames are the file's; for a folder, the slices of its
     first series in order.
     """
+    return frame_number(path, series_frames(path, progress), number)
+
+
+def series_frames(
+    path: Path, progress: Callable[[int, int], None] | None = None
+) -> tuple[Frame, ...]:
+    """Open ``path`` and return the frames of its first series, in order."""
     from hoview.sources import open_path
 
-    result = open_path(path, progress=progress)
-    series = result.series
+    series = open_path(path, progress=progress).series
     if not series:
         raise HoviewError(path, "no images found")
-    frames = series[0].frames
+    return tuple(series[0].frames)
+
+
+def frame_number(path: Path, frames: Sequence[Frame], number: int) -> Frame:
+    """Return frame ``number`` (from 1) of ``frames``, or say how many ``path`` has."""
     if not 1 <= number <= len(frames):
         raise FrameOutOfRangeError(
             path, f"frame {number} is out of range: there are {len(frames)} (numbered from 1)"

@@ -22,7 +22,14 @@ from hoview.annotations.labels import without_labels
 from hoview.display.attributes import LookupTable, Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
-from hoview.render.export import choose_layers, draw_annotations, ensure_gui, pick_frame
+from hoview.render.export import (
+    choose_layers,
+    draw_annotations,
+    ensure_gui,
+    frame_number,
+    pick_frame,
+    series_frames,
+)
 from hoview.sources.base import Frame
 from hoview.sources.burned_in import burned_in_warning
 
@@ -60,12 +67,6 @@ class FilmRequest:
     invert: bool = False
     opened: Frame | None = field(default=None, compare=False)
     document: AnnotationDocument | None = field(default=None, compare=False)
-
-    def open(self) -> Frame:
-        """Return the frame, opening the path if the request does not carry it."""
-        if self.opened is not None:
-            return self.opened
-        return pick_frame(Path(self.path), self.frame)
 
 
 @dataclass
@@ -282,3 +283,50 @@ def render_in_parallel(
                 progress(done, len(jobs))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def open_films(
+    requests: Sequence[FilmRequest | Path | str],
+    warn: Callable[[str], None] | None = None,
+) -> tuple[list[FilmRequest], list[Frame], list[str]]:
+    """Open the frames of a montage's or a quiz page's films, each path once.
+
+    Parameters
+    ----------
+    requests : sequence of FilmRequest or path
+        The films (a path means its first frame); ``PATH@1-40`` of a folder becomes
+        forty requests that share one scan of the folder.
+    warn : callable, optional
+        Called with each burned-in text warning, before anything is rendered.
+
+    Returns
+    -------
+    (list of FilmRequest, list of Frame, list of str)
+        The requests, their frames, and the warnings.
+    """
+    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
+    scanned: dict[Path, tuple[Frame, ...]] = {}
+    frames = []
+    for request in films:
+        if request.opened is not None:
+            frames.append(request.opened)
+            continue
+        path = Path(request.path)
+        if path not in scanned:
+            scanned[path] = series_frames(path)
+        frames.append(frame_number(path, scanned[path], request.frame))
+    warnings = burned_in_warnings(frames)
+    for warning in warnings if warn is not None else ():
+        warn(warning)
+    return films, frames, warnings
+
+
+def burned_in_warnings(frames: Sequence[Frame]) -> list[str]:
+    """Return one burned-in text warning per source that may need one, in order."""
+    warnings: list[str] = []
+    for frame in frames:
+        source = frame.source
+        warning = burned_in_warning(source.path.name, source.metadata)
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    return warnings

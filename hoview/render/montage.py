@@ -20,11 +20,16 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from hoview.errors import HoviewError
 from hoview.render import layout
 from hoview.render.export import ensure_gui, output_format, save_pages
-from hoview.render.film import Film, FilmRequest, render_film, render_in_parallel
+from hoview.render.film import (
+    Film,
+    FilmRequest,
+    open_films,
+    render_film,
+    render_in_parallel,
+)
 from hoview.render.layout import Metrics, Page
 from hoview.render.qimage import array_to_qimage, rgb32_to_array
 from hoview.sources.base import Frame
-from hoview.sources.burned_in import burned_in_warning
 
 #: Captions of the two halves of a pair.
 WITHOUT, WITH = "without arrows", "with arrows"
@@ -140,17 +145,6 @@ def _draw_text(
     painter.setFont(font)
     shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, box.width())
     painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), shown)
-
-
-def burned_in_warnings(frames: Sequence[Frame]) -> list[str]:
-    """Return one burned-in text warning per source that may need one, in order."""
-    warnings: list[str] = []
-    for frame in frames:
-        source = frame.source
-        warning = burned_in_warning(source.path.name, source.metadata)
-        if warning and warning not in warnings:
-            warnings.append(warning)
-    return warnings
 
 
 def compose_pair(
@@ -303,15 +297,11 @@ def compose_montage(
     HoviewError
         If a film cannot be opened or its sidecar cannot be read.
     """
-    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
-    if not films:
+    if not requests:
         raise ValueError("a montage needs at least one image")
-    if len(captions) > len(films):
-        raise ValueError(f"{len(captions)} captions for {len(films)} images")
-    frames = [r.open() for r in films]
-    warnings = burned_in_warnings(frames)
-    for warning in warnings if warn is not None else ():
-        warn(warning)
+    if len(captions) > len(requests):
+        raise ValueError(f"{len(captions)} captions for {len(requests)} images")
+    films, frames, warnings = open_films(requests, warn)
     per_film = 2 if pairs else 1
     sizes = [(f.columns, f.rows) for f in frames for _ in range(per_film)]
     pages, metrics = plan_pages(

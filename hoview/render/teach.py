@@ -27,8 +27,8 @@ from PIL import Image
 from hoview.annotations.atomic import write_atomic
 from hoview.errors import HoviewError
 from hoview.paths import resource_path
-from hoview.render.film import Film, FilmRequest, as_rgb, render_film
-from hoview.render.montage import burned_in_warnings, case_caption
+from hoview.render.film import Film, FilmRequest, as_rgb, open_films, render_film
+from hoview.render.montage import case_caption
 
 #: The page's file name inside the output folder.
 INDEX = "index.html"
@@ -119,10 +119,7 @@ def build_teaching_page(
         raise HoviewError(out_dir, f"{len(discussions)} discussions for {len(films)} images")
     page, case_template = _templates()
     cases: list[str] = []
-    frames = [r.open() for r in films]
-    warnings = burned_in_warnings(frames)
-    for warning in warnings if warn is not None else ():
-        warn(warning)
+    films, frames, warnings = open_films(films, warn)
     for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
         film = render_film(
             frame,

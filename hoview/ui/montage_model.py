@@ -15,13 +15,8 @@ from hoview.annotations import AnnotationDocument
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI
 from hoview.render import layout
-from hoview.render.film import FilmRequest
-from hoview.render.montage import (
-    MontageResult,
-    burned_in_warnings,
-    case_caption,
-    compose_montage,
-)
+from hoview.render.film import FilmRequest, burned_in_warnings
+from hoview.render.montage import MontageResult, case_caption, compose_montage
 from hoview.sources.base import Frame
 
 #: Page choices: label, paper (``None``: one slide-sized image) and file ending.
