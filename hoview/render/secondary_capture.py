@@ -23,7 +23,7 @@ from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage, generate_uid
 
 from hoview import __version__
-from hoview.render.export import write_output
+from hoview.render.export import grey_if_possible, write_output
 from hoview.sources.burned_in import burned_in_reason
 
 #: How the de-identification is described in Deidentification Method (0012,0063).
@@ -57,9 +57,7 @@ def secondary_capture(
         With file meta, ready for ``save_as``.
     """
     metadata = metadata or {}
-    array = np.ascontiguousarray(array, dtype=np.uint8)
-    if array.ndim == 3 and array.shape[2] == 3 and _is_grey(array):
-        array = np.ascontiguousarray(array[:, :, 0])
+    array = grey_if_possible(np.asarray(array, dtype=np.uint8))
     if array.ndim not in (2, 3):
         raise ValueError(f"array: expected (h, w) or (h, w, 3), got shape {array.shape}")
     ds = Dataset()
@@ -117,13 +115,6 @@ def secondary_capture(
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds.file_meta = meta
     return ds
-
-
-def _is_grey(array: np.ndarray) -> bool:
-    return bool(
-        np.array_equal(array[:, :, 0], array[:, :, 1])
-        and np.array_equal(array[:, :, 1], array[:, :, 2])
-    )
 
 
 def write_secondary_capture(
