@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hoview import __version__
 from hoview.errors import HoviewError
+from hoview.terminal import emit, escape_json
 
 PROG = "hoview"
 COMMANDS = ("info", "render", "annotate", "annotations", "montage", "teach")
@@ -219,7 +220,7 @@ def _run(action) -> int:  # noqa: ANN001 - a zero-argument callable returning an
     try:
         return int(action() or 0)
     except HoviewError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        emit(f"{PROG}: error: {exc}", sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -246,14 +247,19 @@ def _info(args: argparse.Namespace) -> int:
         Path(args.path), identifiers=args.show_identifiers, progress=_progress()
     )
     if args.json:
-        print(json.dumps(description, indent=2, ensure_ascii=False))
+        emit_json(description)
     else:
-        print(format_description(description))
+        emit(format_description(description))
     return 0
 
 
+def emit_json(data: object) -> None:
+    """Print ``data`` as JSON, control characters escaped (the output stays valid JSON)."""
+    print(escape_json(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
 def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    emit(f"{PROG}: warning: {message}", sys.stderr)
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -302,7 +308,7 @@ def _annotate(args: argparse.Namespace) -> int:
         sidecar, stored = add_annotation(path, image.identity, annotation, args.layer)
     except (TypeError, ValueError) as exc:
         raise HoviewError(path, str(exc)) from None
-    print(f"added {stored.kind} {stored.id} to {sidecar}")
+    emit(f"added {stored.kind} {stored.id} to {sidecar}")
     return 0
 
 
@@ -321,9 +327,9 @@ def _annotations(args: argparse.Namespace) -> int:
         document, spacing = load(path, image.identity), image.pixel_spacing
     summary = document_summary(document, spacing)
     if args.json:
-        print(json.dumps({"sidecar": str(sidecar) if sidecar else None, **summary}, indent=2))
+        emit_json({"sidecar": str(sidecar) if sidecar else None, **summary})
     else:
-        print(format_summary(summary, sidecar))
+        emit(format_summary(summary, sidecar))
     return 0
 
 

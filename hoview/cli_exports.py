@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hoview.errors import HoviewError
+from hoview.terminal import emit
 
 _FRAMES = re.compile(r"^(?P<path>.+)@(?P<first>\d+)(?:-(?P<last>\d+))?$")
 #: Most frames one ``PATH@N-M`` may name.
@@ -139,7 +140,7 @@ def run_montage(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
         warn=warn,
     )
     pages = f", {result.pages} pages" if result.pages > 1 else ""
-    print(f"wrote {out}: {result.tiles} tiles{pages}")
+    emit(f"wrote {out}: {result.tiles} tiles{pages}")
     return 0
 
 
@@ -161,7 +162,7 @@ def run_teach(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
         progress=_film_progress(),
         warn=warn,
     )
-    print(f"wrote {result.index}: {result.cases} cases")
+    emit(f"wrote {result.index}: {result.cases} cases")
     return 0
 
 
