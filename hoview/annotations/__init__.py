@@ -10,7 +10,9 @@
 from hoview.annotations.errors import (
     SidecarConflictError,
     SidecarError,
+    SidecarLockError,
     SidecarMismatchError,
+    SidecarPathError,
     SidecarSyntaxError,
     SidecarTooLargeError,
     SidecarUnreadableError,
@@ -44,6 +46,7 @@ from hoview.annotations.sidecar import (
     save,
     save_path,
     sidecar_path,
+    update,
 )
 from hoview.annotations.style import ResolvedStyle, Style
 
@@ -62,7 +65,9 @@ __all__ = [
     "Ruler",
     "SidecarConflictError",
     "SidecarError",
+    "SidecarLockError",
     "SidecarMismatchError",
+    "SidecarPathError",
     "SidecarSyntaxError",
     "SidecarTooLargeError",
     "SidecarUnreadableError",
@@ -80,4 +85,5 @@ __all__ = [
     "save",
     "save_path",
     "sidecar_path",
+    "update",
 ]

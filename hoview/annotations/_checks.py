@@ -234,7 +234,9 @@ def check_extra(name: str, value: Any, known: frozenset[str]) -> dict[str, Any]:
 
 #: Largest columns, rows and frames an image identity may have.
 MAX_IMAGE_SIZE = 1_000_000
-_UID = re.compile(r"[!-~]{1,64}")
+#: A SOP Instance UID as the file has it: real files carry UIDs over 64 characters,
+#: with spaces or non-ASCII letters, and must stay annotatable (keyed on them as they are).
+_UID = re.compile(r".{1,1024}", re.DOTALL)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -259,7 +261,7 @@ def check_identity(identity: Any) -> dict[str, Any]:
     if "sop_instance_uid" not in result and "sha256" not in result:
         raise ValueError("identity: needs a sop_instance_uid or a sha256")
     for key, pattern, what in (
-        ("sop_instance_uid", _UID, "a UID of 1 to 64 visible characters"),
+        ("sop_instance_uid", _UID, "a UID of 1 to 1024 characters"),
         ("sha256", _SHA256, "64 lower-case hex digits"),
     ):
         if key in result:

@@ -5,6 +5,9 @@ and fsynced, the current file is kept as ``<name>.bak`` (a hard link, else a cop
 ``os.replace`` swaps the new file in: a reader, or a process killed at any moment,
 sees the old file or the new one, never a mixture. The pid in a temporary file's name
 lets the next save remove what a dead process left behind.
+
+A ``<name>.bak`` that is a symbolic link is replaced by the backup (``os.replace``
+renames onto the link itself); the file it pointed to is never touched.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+from hoview.annotations.file_kinds import open_regular
+
 #: What the backup of the previous version adds to the file's name.
 BACKUP_SUFFIX = ".bak"
 #: A temporary file older than this is stale even if its process seems alive.
@@ -26,14 +31,21 @@ STALE_SECONDS = 3600
 
 
 def digest(path: Path) -> str | None:
-    """Return the SHA-256 of a file's bytes, or ``None`` if there is no such file."""
+    """Return the SHA-256 of a file's bytes, or ``None`` if there is no such file.
+
+    Raises
+    ------
+    SidecarPathError
+        If ``path`` is not a regular file (a FIFO is never read: it would block).
+    """
     sha = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            while block := f.read(2**20):
-                sha.update(block)
+        fd = open_regular(path)
     except FileNotFoundError:
         return None
+    with os.fdopen(fd, "rb") as f:
+        while block := f.read(2**20):
+            sha.update(block)
     return sha.hexdigest()
 
 
@@ -73,7 +85,9 @@ def _backup(target: Path) -> None:
     """Keep the current file as ``<name>.bak`` (a hard link if possible, else a copy)."""
     backup = target.with_name(target.name + BACKUP_SUFFIX)
     with suppress(OSError):
-        if os.path.samefile(target, backup):
+        # lstat: a backup that is a symbolic link is replaced (the link), never followed.
+        a, b = os.lstat(target), os.lstat(backup)
+        if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
             return  # a crash between the two renames left them one file: already backed up
     tmp = _temp_name(backup)
     try:

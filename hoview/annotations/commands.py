@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from hoview.annotations.codec import annotation_to_json, layer_to_json
 from hoview.annotations.model import AnnotationDocument
 from hoview.annotations.shapes import Annotation, Layer, Ruler
-from hoview.annotations.sidecar import load, save
+from hoview.annotations.sidecar import update
 
 #: Environment variable naming the author of new annotations.
 AUTHOR_ENV = "HOVIEW_AUTHOR"
@@ -49,8 +49,13 @@ def add_annotation(
     identity: Mapping[str, Any],
     annotation: Annotation,
     layer_name: str | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> tuple[Path, Annotation]:
-    """Add one annotation to an image's sidecar and save it.
+    """Add one annotation to an image's sidecar and save it, merging.
+
+    The sidecar is re-read under its lock and the annotation added to what is on disk
+    then (:func:`hoview.annotations.sidecar.update`), so several ``hoview annotate``
+    processes at once, or one beside the viewer's autosave, lose nothing.
 
     Parameters
     ----------
@@ -63,6 +68,9 @@ def add_annotation(
         What to add; its layer is replaced by ``layer_name``'s.
     layer_name : str, optional
         The layer to put it on, made if missing; default the first layer.
+    notify : callable, optional
+        Called with a notice to show once (a sidecar from the user data folder merged
+        back beside the image).
 
     Returns
     -------
@@ -78,10 +86,12 @@ def add_annotation(
         If the annotation does not fit the image (a point outside it, a frame that
         does not exist).
     """
-    document = load(image_path, identity)
-    layer = layer_for_name(document, layer_name)
-    stored = document.add(annotation.replace(layer=layer.id))
-    return save(document, image_path), stored
+
+    def edit(document: AnnotationDocument) -> Annotation:
+        layer = layer_for_name(document, layer_name)
+        return document.add(annotation.replace(layer=layer.id))
+
+    return update(image_path, identity, edit, notify)
 
 
 def document_summary(

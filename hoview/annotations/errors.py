@@ -47,3 +47,15 @@ class SidecarUnreadableError(SidecarError):
 
 class SidecarWriteError(SidecarError):
     """The operating system refused to write the sidecar (disk full, permissions...)."""
+
+
+class SidecarLockError(SidecarError):
+    """Another program held the sidecar's lock for longer than a save waits."""
+
+
+class SidecarPathError(SidecarError):
+    """The sidecar's path is not a regular file.
+
+    A FIFO, a device, or a symbolic link to one of these or to nothing: refused at once,
+    never opened for reading (a FIFO would block) or replaced.
+    """

@@ -63,6 +63,16 @@ def _ids(ids: str | Iterable[str]) -> list[str]:
     return [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
 
 
+def _entries(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Entry]:
+    """Delta entries that turn ``old`` (id -> object) into ``new``."""
+    entries: list[Entry] = [(k, v, None, None) for k, v in old.items() if k not in new]
+    for key, value in new.items():
+        before = old.get(key)
+        if before != value:
+            entries.append((key, before, value, None))
+    return entries
+
+
 class AnnotationDocument(LayerEdits):
     """The annotations of one image, in layers.
 
@@ -302,6 +312,46 @@ class AnnotationDocument(LayerEdits):
         now = c.now_utc()
         entries = [(a.id, a, a.replace(layer=layer_id, modified=now), None) for a in olds]
         self._commit(f"Move {len(entries)} annotations to {target.name!r}", entries)
+
+    def replace_contents(
+        self,
+        layers: Iterable[Layer],
+        annotations: Iterable[Annotation],
+        description: str = "Merge",
+    ) -> None:
+        """Make the layers and annotations these, as one undoable edit (a merge).
+
+        Only what differs is touched. Locks are not checked: this brings in content
+        already saved elsewhere (:mod:`hoview.annotations.merge`), not a user's edit.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an object is of the wrong type, an id is used twice, or an annotation
+            is on a layer not among ``layers`` or does not fit the image.
+        """
+        new_layers = {}
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}]: expected a Layer, got {c.type_name(layer)}")
+            if layer.id in new_layers:
+                raise ValueError(f"layers[{i}].id: {layer.id!r} is used twice")
+            new_layers[layer.id] = layer
+        new_annotations: dict[str, Annotation] = {}
+        saved, self._layers = self._layers, new_layers
+        try:
+            for i, annotation in enumerate(annotations):
+                self._check(annotation, i)
+                if annotation.id in new_annotations:
+                    raise ValueError(f"annotations[{i}].id: {annotation.id!r} is used twice")
+                new_annotations[annotation.id] = annotation
+        finally:
+            self._layers = saved
+        self._commit(
+            description,
+            _entries(self._annotations, new_annotations),
+            _entries(self._layers, new_layers),
+        )
 
     # -- view state (saved, not undoable) ------------------------------------------
 

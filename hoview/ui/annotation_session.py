@@ -5,6 +5,14 @@ and the sidecar agree); this session saves the sidecar a moment after the last c
 and tells the window whether the sidecar is saved. A save that fails keeps the edits in
 memory and says why; the user can retry or save elsewhere. An image whose sidecar could
 not be read is read-only here and its sidecar is never written.
+
+Someone else saving the same sidecar meanwhile (``hoview annotate``, another viewer) is
+merged by annotation id against the version this session loaded or last saved
+(:func:`hoview.annotations.merge.three_way`). An autosave that finds such a change
+merges it by itself when no annotation or layer was changed on both sides, and the
+merge is one undo step. When the same annotation was edited on both sides the session
+goes to :attr:`SaveState.CONFLICT`; the save banner then offers Merge (the user picks
+mine or theirs for each conflict), Reload and Overwrite.
 """
 
 from __future__ import annotations
@@ -19,16 +27,23 @@ from hoview.annotations import (
     History,
     SidecarConflictError,
     SidecarError,
+    load_sidecar,
     open_annotations,
     save,
+    save_path,
 )
 from hoview.annotations.codec import dumps
+from hoview.annotations.merge import MergeResult, Side, Snapshot, apply_snapshot, three_way
 from hoview.sources.base import ImageSource
 
 #: How long after the last edit the sidecar is written.
 AUTOSAVE_DELAY_MS = 600
 #: Image objects whose session :meth:`SessionStore.session` remembers.
 _BY_SOURCE_KEPT = 8
+#: How often an autosave merges and tries again when the file keeps changing.
+_MERGE_TRIES = 3
+#: What the Edit menu calls a merge with the version on disk.
+MERGE_DESCRIPTION = "Merge changes saved elsewhere"
 
 
 class SaveState(enum.Enum):
@@ -61,6 +76,9 @@ class AnnotationSession(QObject):
         Why the sidecar could not be read.
     save_error : str
         Why the last save failed ("" when it did not).
+    notice : str
+        Something to tell the user once about loading (e.g. annotations from the user
+        data folder merged back beside the image); see :meth:`take_notice`.
     """
 
     #: Emitted after any change to the document (repaint).
@@ -77,6 +95,9 @@ class AnnotationSession(QObject):
         self.history = History(self.document)
         self.save_error = ""
         self.saved_to: Path | None = result.path
+        self.notice = result.notice
+        self._base = Snapshot.of(self.document)
+        self._conflict_path: Path | None = None
         self._state = SaveState.READ_ONLY if self.read_only else SaveState.SAVED
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -119,19 +140,97 @@ class AnnotationSession(QObject):
         self._timer.stop()
         if self.read_only:
             return False
-        try:
-            self.saved_to = save(self.document, self.source.path, force=force)
-        except SidecarConflictError as exc:
-            self.save_error = str(exc)
-            self._set_state(SaveState.CONFLICT)
-            return False
-        except SidecarError as exc:
-            self.save_error = str(exc)
-            self._set_state(SaveState.FAILED)
-            return False
+        for _ in range(_MERGE_TRIES):
+            try:
+                self.saved_to = save(self.document, self.source.path, force=force)
+            except SidecarConflictError as exc:
+                self._conflict_path = exc.path
+                if not force and self._merge_quietly():
+                    continue
+                self.save_error = str(exc)
+                self._set_state(SaveState.CONFLICT)
+                return False
+            except SidecarError as exc:
+                self.save_error = str(exc)
+                self._set_state(SaveState.FAILED)
+                return False
+            self._saved()
+            return True
+        self._set_state(SaveState.CONFLICT)
+        return False
+
+    def _saved(self) -> None:
+        self._base = Snapshot.of(self.document)
+        self._conflict_path = None
         self.save_error = ""
         self._set_state(SaveState.SAVED)
+
+    def _merge_quietly(self) -> bool:
+        """Merge a change on disk that touches nothing changed here; return if done."""
+        try:
+            result, theirs = self._three_way()
+        except SidecarError:
+            return False
+        if result.conflicts:
+            return False
+        self._apply(result.snapshot, theirs)
         return True
+
+    def _three_way(self) -> tuple[MergeResult, AnnotationDocument]:
+        path = self._conflict_path or save_path(self.source.path, self.source.identity)
+        theirs = load_sidecar(path, self.source.identity)
+        result = three_way(self._base, Snapshot.of(self.document), Snapshot.of(theirs))
+        return result, theirs
+
+    def _apply(self, snapshot: Snapshot, theirs: AnnotationDocument) -> None:
+        """Make the document the merge (one undo step); the disk version is the new base."""
+        with self.history.group(MERGE_DESCRIPTION):
+            apply_snapshot(self.document, snapshot, MERGE_DESCRIPTION)
+        self.document.disk_state = theirs.disk_state
+        self._base = Snapshot.of(theirs)
+
+    def merge_preview(self) -> MergeResult:
+        """Three-way merge of the edits here with the sidecar on disk, not yet applied.
+
+        Returns
+        -------
+        MergeResult
+            The merge and its conflicts (an annotation or layer changed on both sides).
+
+        Raises
+        ------
+        SidecarError
+            If the sidecar on disk cannot be read.
+        """
+        return self._three_way()[0]
+
+    def merge(self, choices: dict[tuple[str, str], Side] | None = None) -> bool:
+        """Merge with the sidecar on disk, settle conflicts as chosen, and save.
+
+        The merge is one undo step. Returns whether the result was saved.
+
+        Parameters
+        ----------
+        choices : dict, optional
+            ``Conflict.key`` -> ``"mine"`` or ``"theirs"``; unnamed conflicts keep mine.
+
+        Raises
+        ------
+        SidecarError
+            If the sidecar on disk cannot be read (nothing is changed).
+        """
+        self._timer.stop()
+        result, theirs = self._three_way()
+        known = {conflict.key for conflict in result.conflicts}
+        chosen = {key: side for key, side in (choices or {}).items() if key in known}
+        self._apply(result.resolve(chosen), theirs)
+        self._set_state(SaveState.UNSAVED)
+        return self.save_now()
+
+    def take_notice(self) -> str:
+        """Return the load notice once (then ``""``), for the status bar."""
+        notice, self.notice = self.notice, ""
+        return notice
 
     def save_copy(self, path: Path) -> None:
         """Write the annotations to another file the user chose (e.g. off a full disk).
@@ -153,6 +252,9 @@ class AnnotationSession(QObject):
         self.history = History(self.document)
         self.document.events.connect(self._on_document_changed)
         self.save_error = ""
+        self.notice = result.notice
+        self._base = Snapshot.of(self.document)
+        self._conflict_path = None
         self._set_state(SaveState.READ_ONLY if self.read_only else SaveState.SAVED)
         self.changed.emit()
 

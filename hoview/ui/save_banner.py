@@ -5,15 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from hoview.annotations import SidecarError
+from hoview.annotations.merge import MergeResult
 from hoview.ui.annotation_session import AnnotationSession, SaveState
+from hoview.ui.merge_dialog import MergeConflictDialog
 
 
 class SaveBanner(QWidget):
     """A red line in the status bar while some image's annotations are not saved.
 
     A failed save offers Retry and Save elsewhere; a conflict with a change on disk
-    offers Reload (drop the edits here) and Overwrite (keep these edits). The edits
-    stay in memory until one of them works.
+    offers Merge (keep both sides' work, by annotation id; the user picks mine or
+    theirs for each annotation changed on both sides, in :attr:`merge_dialog`), Reload
+    (drop the edits here) and Overwrite (keep these edits). The edits stay in memory
+    until one of them works.
     """
 
     retry_requested = Signal()
@@ -28,11 +33,16 @@ class SaveBanner(QWidget):
         self.message.setStyleSheet("color: #b00020; font-weight: bold")
         self.retry = QPushButton("Retry", self)
         self.elsewhere = QPushButton("Save elsewhere...", self)
+        self.merge = QPushButton("Merge", self)
+        self.merge.setToolTip("Keep the changes made here and those saved on disk")
+        self.merge.clicked.connect(self._on_merge)
+        self.merge_dialog: MergeConflictDialog | None = None
         self.reload = QPushButton("Reload from disk", self)
         self.overwrite = QPushButton("Overwrite", self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.message)
+        layout.addWidget(self.merge)
         for button, signal in (
             (self.retry, self.retry_requested),
             (self.elsewhere, self.save_elsewhere_requested),
@@ -54,6 +64,37 @@ class SaveBanner(QWidget):
         self.message.setText(f"Annotations of {session.source.path.name} NOT saved: {what}")
         self.message.setToolTip(session.save_error)
         self.retry.setVisible(not conflict)
+        self.merge.setVisible(conflict)
         self.reload.setVisible(conflict)
         self.overwrite.setVisible(conflict)
         self.show()
+
+    def _on_merge(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            result = session.merge_preview()
+        except SidecarError as exc:
+            self.message.setText(f"Cannot merge: {exc}")
+            return
+        if not result.conflicts:
+            session.merge()
+            return
+        self.merge_dialog = MergeConflictDialog(result.conflicts, self.window())
+        self.merge_dialog.accepted.connect(
+            lambda s=session, r=result: self._on_conflicts_chosen(s, r)
+        )
+        self.merge_dialog.open()
+
+    def _on_conflicts_chosen(self, session: AnnotationSession, result: MergeResult) -> None:
+        dialog = self.merge_dialog
+        if dialog is None:
+            return
+        choices = dialog.choices()
+        self.merge_dialog = None
+        dialog.deleteLater()
+        try:
+            session.merge(choices)
+        except SidecarError as exc:
+            self.message.setText(f"Cannot merge: {exc}")

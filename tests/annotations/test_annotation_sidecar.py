@@ -32,6 +32,7 @@ from hoview.annotations import (
     sidecar_path,
 )
 from hoview.annotations import sidecar as sidecar_module
+from hoview.annotations import sidecar_places as places
 from hoview.annotations.codec import schema
 from hoview.paths import resource_path
 
@@ -246,7 +247,7 @@ def test_temp_files_left_by_a_crash_are_cleaned_up(image, tmp_path):
 
 def test_unwritable_folder_sends_the_sidecar_to_the_data_folder(image, data_dir, monkeypatch):
     # Tests run as root, where chmod does not stop writes: pretend the probe failed.
-    monkeypatch.setattr(sidecar_module, "_folder_writable", lambda folder: False)
+    monkeypatch.setattr(places, "folder_writable", lambda folder: False)
     doc = load(image, IDENTITY)
     doc.add(Arrow((1, 1), (2, 2), id="x"))
     written = save(doc, image)
@@ -263,7 +264,7 @@ def test_unwritable_folder_sends_the_sidecar_to_the_data_folder(image, data_dir,
     sidecar_path(image).write_bytes(written.read_bytes().replace(b'"id": "y"', b'"id": "z"'))
     assert locate(image, IDENTITY) == written
     # ...and wins once the folder can be written again.
-    monkeypatch.setattr(sidecar_module, "_folder_writable", lambda folder: True)
+    monkeypatch.setattr(places, "folder_writable", lambda folder: True)
     assert locate(image, IDENTITY) == sidecar_path(image)
     assert "z" in load(image, IDENTITY)
 
@@ -283,7 +284,7 @@ def test_permission_error_on_write_falls_back(image, data_dir, monkeypatch):
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
 def test_real_unwritable_folder_is_detected():
-    assert sidecar_module._folder_writable(Path("/proc")) is False
+    assert places.folder_writable(Path("/proc")) is False
     image = Path("/proc/hoview-test-film.png")
     identity = {
         "sha256": hashlib.sha256(b"film").hexdigest(),

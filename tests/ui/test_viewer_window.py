@@ -189,6 +189,10 @@ def test_change_on_disk_is_a_conflict_not_an_overwrite(window, qtbot, film):
     sidecar = film.with_name(film.name + ".hoview.json")
     theirs = sidecar.read_bytes().replace(b'"label": "HO"', b'"label": "HO (theirs)"', 1)
     sidecar.write_bytes(theirs)
+    # The same arrow edited here too: a conflict (other changes on disk merge quietly).
+    first = session.document.annotations[0].id
+    assert json.loads(theirs)["annotations"][0]["id"] == first
+    session.document.update(first, label="HO (mine)")
     trigger(window, "Show / hide annotations")
     qtbot.waitUntil(lambda: session.state == SaveState.CONFLICT, timeout=5000)
     assert sidecar.read_bytes() == theirs
