@@ -305,7 +305,7 @@ def _annotate(args: argparse.Namespace) -> int:
         else:
             x, y, text = args.text
             annotation = Text(anchor=(float(x), float(y)), text=text, **common)
-        sidecar, stored = add_annotation(path, image.identity, annotation, args.layer)
+        sidecar, stored = add_annotation(path, image.identity, annotation, args.layer, _warn)
     except (TypeError, ValueError) as exc:
         raise HoviewError(path, str(exc)) from None
     emit(f"added {stored.kind} {stored.id} to {sidecar}")

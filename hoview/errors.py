@@ -31,6 +31,24 @@ class UnreadableImageError(HoviewError):
     """The file is not an image hoview can read (not DICOM, truncated, no pixels...)."""
 
 
+class NoPixelDataError(UnreadableImageError):
+    """A DICOM file that holds no image (a report, a presentation state, a plan...).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    message : str
+        What it is, in one line.
+    dataset : object
+        Its header (a :class:`pydicom.dataset.Dataset`), so it can still be described.
+    """
+
+    def __init__(self, path: str | Path, message: str, dataset: object) -> None:
+        super().__init__(path, message)
+        self.dataset = dataset
+
+
 class UnsupportedCompressionError(UnreadableImageError):
     """The pixel data uses a compression no installed decoder handles."""
 

@@ -77,6 +77,10 @@ def default_voi(stored: np.ndarray, attrs: PixelAttributes) -> VOI | None:
     if attrs.windows:
         return attrs.windows[0]
     low, high = value_range(stored, attrs)
+    if not np.isfinite(high - low):  # never an invalid window, whatever the values
+        low, high = attrs.modality_range
+        if not np.isfinite(high - low):
+            low, high = 0.0, 0.0
     if high > low:
         return Window((low + high) / 2, high - low, "LINEAR_EXACT", "Full range")
     return Window(low + 0.5, 1.0, "LINEAR_EXACT", "Full range")

@@ -76,7 +76,8 @@ def render_to_file(
         Leave out the users' labels and text annotations.
     warn : callable, optional
         Called with a one-line warning before writing, when the source's pixels may
-        carry burned-in identifying text.
+        carry burned-in identifying text, and with each of the source's
+        :attr:`~hoview.sources.base.ImageSource.warnings` (pixel data padded...).
     """
     check_output(out)
     if pair and not annotations:
@@ -86,6 +87,8 @@ def render_to_file(
     warning = burned_in_warning(source.path.name, source.metadata)
     if warning and warn is not None:
         warn(warning)
+    for message in source.warnings if warn is not None else ():
+        warn(f"{source.path}: {message}")
     description = "rendered by hoview"
     if pair:
         film = render_film(

@@ -61,18 +61,28 @@ def series_frames(
     """Open ``path`` and return the frames of its first series, in order."""
     from hoview.sources import open_path
 
-    series = open_path(path, progress=progress).series
+    result = open_path(path, progress=progress)
+    series = result.series
     if not series:
-        raise HoviewError(path, "no images found")
+        why = ""
+        if skipped := result.skipped:
+            why = f" ({len(skipped)} skipped; first: {skipped[0].path.name}: {skipped[0].reason})"
+        raise HoviewError(path, "no images found" + why)
     return tuple(series[0].frames)
 
 
 def frame_number(path: Path, frames: Sequence[Frame], number: int) -> Frame:
-    """Return frame ``number`` (from 1) of ``frames``, or say how many ``path`` has."""
+    """Return frame ``number`` (from 1) of ``frames``, or say how many ``path`` has.
+
+    Frames of one multi-frame file are picked by their number in the file (as
+    annotations are), even when the series shows them in slice order.
+    """
     if not 1 <= number <= len(frames):
         raise FrameOutOfRangeError(
             path, f"frame {number} is out of range: there are {len(frames)} (numbered from 1)"
         )
+    if len({id(frame.source) for frame in frames}) == 1:
+        return next((f for f in frames if f.number == number), frames[number - 1])
     return frames[number - 1]
 
 

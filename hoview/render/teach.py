@@ -137,12 +137,35 @@ def build_teaching_page(
     index = out_dir / INDEX
     if out_dir.exists() and not out_dir.is_dir():
         raise HoviewError(out_dir, "exists and is not a folder")
+    made = _missing_folders(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(index, document.encode("utf-8"), backup=False)
-    except OSError as exc:
-        raise HoviewError(index, f"cannot write the page ({exc.strerror or exc})") from exc
+    except BaseException as exc:
+        _remove_empty(made)  # a failed page leaves no empty folder behind
+        if isinstance(exc, OSError):
+            message = f"cannot write the page ({exc.strerror or exc})"
+            raise HoviewError(index, message) from exc
+        raise
     return TeachResult(index, len(films), warnings)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """Return ``folder`` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove folders this run made, deepest first, if they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def case_heading(index: int, caption: str | None, teaching: Mapping[str, Any]) -> str:

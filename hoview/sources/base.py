@@ -8,18 +8,22 @@ multi-frame file or from many single-frame files; a *study* groups series.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hoview.display.attributes import PixelAttributes
 from hoview.errors import FrameOutOfRangeError
+
+if TYPE_CHECKING:
+    from hoview.sources.dicom_object import DicomObject
 
 #: Header fields that identify a patient, a date or a place; hidden in anonymous mode
 #: and never written to exports or logs.
@@ -132,6 +136,9 @@ class FrameCache:
 #: The cache shared by every source unless one is given.
 DEFAULT_CACHE = FrameCache()
 
+#: Numbers every image source apart, for cache keys.
+_SOURCE_NUMBERS = itertools.count(1)
+
 
 class ImageSource(ABC):
     """One image file with one or more frames.
@@ -148,6 +155,9 @@ class ImageSource(ABC):
         self.path = Path(path)
         self._cache = DEFAULT_CACHE if cache is None else cache
         self._sha256: str | None = None
+        # The cache key: unique for the life of the process. id(self) is not -- a new
+        # image at a freed object's address would be shown the old image's pixels.
+        self._cache_key = next(_SOURCE_NUMBERS)
 
     @property
     def sha256(self) -> str:
@@ -203,6 +213,23 @@ class ImageSource(ABC):
         """(row, column) spacing in mm, or ``None`` when unknown."""
         return None
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """How the picture differs from what the file says, one line each (e.g. padding)."""
+        return ()
+
+    def frame_attributes(self, number: int) -> PixelAttributes:
+        """Return how frame ``number`` (from 1) is displayed.
+
+        The image's :attr:`attributes`, unless its frames carry their own (enhanced
+        multi-frame DICOM).
+        """
+        return self.attributes
+
+    def per_frame_summary(self) -> dict[str, Any] | None:
+        """Return what varies per frame (rescale, windows, positions), for ``info``."""
+        return None
+
     def frame(self, number: int) -> Frame:
         """Return frame ``number`` (1-based) without decoding it."""
         self._check_frame(number)
@@ -227,7 +254,7 @@ class ImageSource(ABC):
 
         """
         self._check_frame(number)
-        return self._cache.get((str(self.path), id(self), number), lambda: self._decode(number))
+        return self._cache.get((self._cache_key, number), lambda: self._decode(number))
 
     @abstractmethod
     def _decode(self, number: int) -> np.ndarray:
@@ -272,8 +299,8 @@ class Frame:
 
     @property
     def attributes(self) -> PixelAttributes:
-        """How the stored values are displayed."""
-        return self.source.attributes
+        """How the stored values are displayed (an enhanced file's: this frame's own)."""
+        return self.source.frame_attributes(self.number)
 
     def pixels(self) -> np.ndarray:
         """Return the stored values, decoded on first use (see :meth:`ImageSource.pixels`)."""
@@ -367,11 +394,15 @@ class OpenResult:
         Studies found, each with its series.
     skipped : list of Skipped
         Files that were not images, with their reasons.
+    objects : list of DicomObject
+        DICOM files that hold no image but something else (a report, a presentation
+        state, a key object selection, an RT plan), in path order.
 
     """
 
     studies: list[Study] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    objects: list[DicomObject] = field(default_factory=list)
 
     @property
     def series(self) -> list[Series]:

@@ -11,13 +11,14 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.pixels import get_decoder
-from pydicom.pixels.utils import get_expected_length
 from pydicom.uid import UID
 
 from hoview.display.attributes import PixelAttributes
-from hoview.errors import UnreadableImageError, UnsupportedCompressionError
-from hoview.sources.base import FrameCache, ImageSource, Overlay
-from hoview.sources.dicom_attributes import float_values, pixel_attributes
+from hoview.errors import NoPixelDataError, UnreadableImageError, UnsupportedCompressionError
+from hoview.sources.base import Frame, FrameCache, ImageSource, Overlay
+from hoview.sources.decoders import decode_frame
+from hoview.sources.dicom_attributes import finite_floats, pixel_attributes
+from hoview.sources.dicom_checks import check_image_header, frame_count
 from hoview.sources.dicom_header import (
     DEFER_SIZE,
     dicom_metadata,
@@ -27,7 +28,9 @@ from hoview.sources.dicom_header import (
     one_line,
     read_header,
 )
+from hoview.sources.functional_groups import FrameAttributes, FunctionalGroups
 from hoview.sources.native_pixels import read_native_frame
+from hoview.sources.short_pixels import native_shortfall, padded_dataset
 
 __all__ = [
     "DEFER_SIZE",
@@ -81,14 +84,21 @@ class DicomImage(ImageSource):
         if not any(tag in ds for tag in (0x7FE00010, 0x7FE00008, 0x7FE00009)):
             sop = UID(str(ds.get("SOPClassUID", ""))).name if "SOPClassUID" in ds else ""
             what = f" (it is {sop})" if sop else ""
-            raise UnreadableImageError(self.path, f"DICOM file has no pixel data{what}")
+            raise NoPixelDataError(self.path, f"DICOM file has no pixel data{what}", ds)
         for keyword in ("Rows", "Columns", "BitsAllocated", "PhotometricInterpretation"):
             if ds.get(keyword) in (None, ""):
                 raise UnreadableImageError(self.path, f"DICOM image has no {keyword}")
+        check_image_header(ds, self.path)
         self.transfer_syntax = UID(str(ds.file_meta.TransferSyntaxUID))
         self._check_decoder()
         self._check_native_length()
+        self._frames = frame_count(ds, self.path, self.transfer_syntax.is_encapsulated)
         self._attributes = pixel_attributes(ds, self.path)
+        self._groups = FunctionalGroups.from_dataset(ds, self.frame_count, self.path)
+        self._per_frame = None
+        if self._groups is not None:  # enhanced multi-frame: each frame's own rescale, windows
+            modality = str(ds.get("Modality", "") or "")
+            self._per_frame = FrameAttributes(self._attributes, self._groups, modality)
 
     def _check_decoder(self) -> None:
         ts = self.transfer_syntax
@@ -106,25 +116,25 @@ class DicomImage(ImageSource):
             )
 
     def _check_native_length(self) -> None:
-        """Refuse uncompressed pixel data shorter than Rows x Columns x frames need."""
-        if self.transfer_syntax.is_compressed or 0x7FE00010 not in self.dataset:
+        """Refuse cut-off or empty native pixel data; note data shorter than its frames."""
+        self._shortfall = None
+        if self.transfer_syntax.is_encapsulated:
             return
-        element = self.dataset.get_item(0x7FE00010, keep_deferred=True)
-        length = getattr(element, "length", None)
-        if length is None:
-            value = element.value
-            length = len(value) if value is not None else 0
-        elif getattr(element, "value_tell", None) is not None and element.value is None:
-            length = min(length, max(self.path.stat().st_size - element.value_tell, 0))
-        try:
-            expected = int(get_expected_length(self.dataset))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            return
-        if 0 <= length < expected:
-            raise UnreadableImageError(
-                self.path,
-                f"pixel data is truncated: {length} bytes where {expected} are needed",
-            )
+        self._shortfall = native_shortfall(self.dataset, self.path)
+        if self._shortfall is not None:
+            log.info("%s: %s", self.path, self._shortfall.warning)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the user should know about how this file is shown, one line each."""
+        shortfall = getattr(self, "_shortfall", None)
+        notes = () if shortfall is None else (shortfall.warning,)
+        return notes + ((self._frames.warning,) if self._frames.warning else ())
+
+    @property
+    def decoder(self) -> str:
+        """The decoder of the last frame decoded ("native" for uncompressed data)."""
+        return getattr(self, "_decoder", "")
 
     @property
     def rows(self) -> int:
@@ -139,22 +149,50 @@ class DicomImage(ImageSource):
     @property
     def frame_count(self) -> int:
         """Number of Frames (0028,0008), 1 when absent."""
-        value = self.dataset.get("NumberOfFrames", 1)
-        try:
-            return max(int(value or 1), 1)
-        except (TypeError, ValueError):
-            return 1
+        count = self._frames.shown  # never more than the pixel data holds
+        shortfall = getattr(self, "_shortfall", None)
+        if shortfall is not None:  # the frames short pixel data reaches
+            count = min(count, shortfall.frames_held)
+        return count
 
     @property
     def attributes(self) -> PixelAttributes:
-        """How stored values are displayed (Modality LUT, VOI, Presentation LUT)."""
-        return self._attributes
+        """How stored values are displayed (Modality LUT, VOI, Presentation LUT).
+
+        For an enhanced multi-frame file, frame 1's (see :meth:`frame_attributes`).
+        """
+        return self._attributes if self._per_frame is None else self._per_frame(1)
+
+    def frame_attributes(self, number: int) -> PixelAttributes:
+        """Return how frame ``number``'s values are displayed.
+
+        Its functional groups' rescale (0028,9145) and windows (0028,9132) over the
+        image's attributes.
+        """
+        return self._attributes if self._per_frame is None else self._per_frame(number)
+
+    @property
+    def functional_groups(self) -> FunctionalGroups | None:
+        """The enhanced multi-frame functional groups, ``None`` for a classic file."""
+        return self._groups
+
+    def frames(self) -> list[Frame]:
+        """All frames, a multi-frame volume's sorted along the slice normal (Plane Position)."""
+        frames = super().frames()
+        order = None if self._groups is None else self._groups.slice_order()
+        return frames if order is None else [frames[i] for i in order]
+
+    def per_frame_summary(self) -> dict[str, Any] | None:
+        """Return what the functional groups say per frame (:meth:`FunctionalGroups.summary`)."""
+        return None if self._groups is None else self._groups.summary()
 
     @property
     def identity(self) -> dict[str, Any]:
         """SOP Instance UID (0008,0018) and the image's size."""
         uid = str(self.dataset.get("SOPInstanceUID", "") or "").strip()
-        key = {"sop_instance_uid": uid} if uid else {"sha256": self.sha256}
+        # keyed on the UID as the file has it, valid or not (over 64 characters, a
+        # space, non-ASCII); only an absurd one (over 1024 characters) falls back
+        key = {"sop_instance_uid": uid} if 0 < len(uid) <= 1024 else {"sha256": self.sha256}
         return {
             **key,
             "columns": self.columns,
@@ -167,6 +205,8 @@ class DicomImage(ImageSource):
         """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm."""
         if not hasattr(self, "_pixel_spacing"):  # read once: the canvas asks on every repaint
             self._pixel_spacing = _pixel_spacing(self.dataset)
+            if self._pixel_spacing is None and self._groups is not None:
+                self._pixel_spacing = self._groups.pixel_spacing(0)  # Pixel Measures
         return self._pixel_spacing
 
     @property
@@ -174,6 +214,9 @@ class DicomImage(ImageSource):
         """Header fields for people and for grouping into studies and series."""
         if not hasattr(self, "_metadata"):  # read once: the canvas asks on every repaint
             self._metadata = dicom_metadata(self.dataset)
+            if self._groups is not None:
+                for key, value in self._groups.frame_metadata(0).items():
+                    self._metadata.setdefault(key, value)
         return dict(self._metadata)
 
     @property
@@ -184,17 +227,30 @@ class DicomImage(ImageSource):
         return self._overlays
 
     def _decode(self, number: int) -> np.ndarray:
-        index = number - 1 if self.frame_count > 1 else None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                arr = _decode_frame(self.dataset, self.path, index)
-        except Exception as exc:  # noqa: BLE001 - any decoder failure is the file's fault
-            raise UnreadableImageError(self.path, _decodeone_line(exc)) from exc
+        # by the declared count: index None would decode every frame the header claims
+        index = number - 1 if self._frames.declared > 1 else None
+        if self.transfer_syntax.is_encapsulated:
+            decoded = decode_frame(self.dataset, self.path, index)
+            arr, self._decoder = decoded.pixels, decoded.decoder
+        else:
+            try:
+                if self._shortfall is not None and not hasattr(self, "_padded"):
+                    self._padded = padded_dataset(self.dataset, self._shortfall)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    padded = getattr(self, "_padded", None)
+                    arr = _decode_native(self.dataset, self.path, index, padded)
+            except (KeyboardInterrupt, SystemExit, GeneratorExit):
+                raise
+            except BaseException as exc:  # noqa: B036 - any decoder failure is the file's fault
+                raise UnreadableImageError(self.path, _decodeone_line(exc)) from exc
+            self._decoder = "native"
         if arr.ndim == 3 and arr.shape[0] == 1 and self.attributes.samples_per_pixel == 1:
             arr = arr[0]
         expected = (self.rows, self.columns)
-        if arr.shape[:2] != expected:
+        if self.attributes.samples_per_pixel == 3:
+            expected = (self.rows, self.columns, 3)  # not a grey array a bad header gave
+        if arr.shape != expected:
             raise UnreadableImageError(
                 self.path, f"decoded frame has shape {arr.shape}, expected {expected}"
             )
@@ -202,26 +258,35 @@ class DicomImage(ImageSource):
 
 
 def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:
-    """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm."""
+    """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm.
+
+    A value that is not two positive finite numbers is ignored (spacing unknown).
+    """
     for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
-        values = float_values(ds.get(keyword))
+        values = finite_floats(ds.get(keyword))
         if len(values) == 2 and all(v > 0 for v in values):
             return values[0], values[1]
     return None
 
 
-def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
-    """Decode one frame (``index`` from 0) or the only frame (``None``).
+def _decode_native(
+    ds: Dataset, path: Path, index: int | None, padded: Dataset | None
+) -> np.ndarray:
+    """Decode one frame (``index`` from 0) or the only frame (``None``) of native data.
 
     An uncompressed grey frame is read straight into an array
     (:func:`~hoview.sources.native_pixels.read_native_frame`). Otherwise a file with a
     preamble and file meta is decoded straight from disk, reading only the frame asked
     for; a bare data set (no file meta), a deflated file, or one the
     direct reader stumbles on, through its header (which reads all pixel data).
+    Pixel data shorter than its frames is decoded from ``padded``
+    (:func:`~hoview.sources.short_pixels.padded_dataset`).
     """
     arr = read_native_frame(ds, path, index)
     if arr is not None:
         return arr
+    if padded is not None:
+        return pydicom.pixels.pixel_array(padded, index=index)
     deflated = ds.file_meta.TransferSyntaxUID == pydicom.uid.DeflatedExplicitVRLittleEndian
     if ds.preamble is not None and not deflated:
         try:
@@ -269,17 +334,26 @@ def read_overlays(ds: Dataset, path: Path | None = None) -> list[Overlay]:
         except Exception as exc:  # noqa: BLE001 - a bad overlay must not stop the image
             log.info("%s: overlay %04X skipped: %s", path or "", group, one_line(exc))
             continue
-        origin = ds.get((group, 0x0050))
-        origin_rc = tuple(int(v) for v in origin.value) if origin is not None else (1, 1)
         kind = ds.get((group, 0x0040))
         label = ds.get((group, 0x1500)) or ds.get((group, 0x0022))
         overlays.append(
             Overlay(
                 group=group,
                 bitmap=bitmap,
-                origin=(origin_rc[0], origin_rc[1]) if len(origin_rc) == 2 else (1, 1),
+                origin=_overlay_origin(ds, group, path),
                 kind=str(kind.value).strip() if kind is not None else "G",
                 description=str(label.value).strip() if label is not None else "",
             )
         )
     return overlays
+
+
+def _overlay_origin(ds: Dataset, group: int, path: Path | None) -> tuple[int, int]:
+    """Overlay Origin (60xx,0050) as (row, column); (1, 1) when absent or not two integers."""
+    element = ds.get((group, 0x0050))
+    values = finite_floats(element.value) if element is not None else []
+    if len(values) == 2 and all(v.is_integer() for v in values):
+        return int(values[0]), int(values[1])
+    if element is not None:
+        log.info("%s: Overlay Origin (%04X,0050) %r ignored", path or "", group, element.value)
+    return 1, 1

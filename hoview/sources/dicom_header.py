@@ -81,6 +81,8 @@ def read_header(path: str | Path) -> Dataset:
             if ds.file_meta.get("TransferSyntaxUID") == DeflatedExplicitVRLittleEndian:
                 ds = _dcmread(path, None)  # offsets are in the inflated stream: read it all
             _check_complete(ds, path)
+            for tag in list(ds.file_meta.keys()):
+                ds.file_meta[tag]  # an unknown VR in the file meta fails here, named
             for tag in list(ds.keys()):
                 if not _deferred(ds.get_item(tag, keep_deferred=True)):
                     ds[tag]  # convert now, so a malformed value fails here
@@ -107,6 +109,10 @@ def _dcmread(path: Path, defer_size: int | None) -> Dataset:
 def _check_complete(ds: Dataset, path: Path) -> None:
     """Raise if the file ends inside a header value (pixel data are checked later)."""
     if len(ds) == 0:
+        if _header_before_pixels(path):
+            raise UnreadableImageError(
+                path, "pixel data is truncated: the file ends inside Pixel Data (7FE0,0010)"
+            )
         raise UnreadableImageError(path, "truncated DICOM header: nothing after the file meta")
     size = path.stat().st_size
     for tag in ds.keys():
@@ -126,6 +132,27 @@ def _check_complete(ds: Dataset, path: Path) -> None:
             raise UnreadableImageError(
                 path, f"truncated DICOM header: the file ends inside {tag} {name}".rstrip()
             )
+
+
+def _header_before_pixels(path: Path) -> bool:
+    """Tell whether the header up to Pixel Data reads, and the file has Pixel Data.
+
+    pydicom returns an empty data set, not an error, for a file that ends inside
+    encapsulated (compressed) pixel data; this tells that case from a cut header.
+    """
+    try:
+        if len(pydicom.dcmread(path, stop_before_pixels=True, force=True)) == 0:
+            return False
+        with open(path, "rb") as f:
+            tail = b""
+            while block := f.read(2**20):
+                data = tail + block
+                if b"\xe0\x7f\x10\x00" in data or b"\x7f\xe0\x00\x10" in data:
+                    return True
+                tail = data[-3:]
+    except Exception:  # noqa: BLE001 - then it is the header that is broken
+        return False
+    return False
 
 
 def _deferred(element: Any) -> bool:
@@ -213,4 +240,19 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if float(value).is_integer() and isinstance(value, int) else float(value)
-    return str(value)
+    return dicom_text(value)
+
+
+#: ISO 2022 IR 58 (GB2312) designation escape, ``ESC $ ) A`` (PS3.3 C.12.1.1.2).
+_IR58_ESCAPE = "\x1b$)A"
+
+
+def dicom_text(value: Any) -> str:
+    """Return a decoded DICOM string value as text, without leftover escape codes.
+
+    pydicom 3.0.2 decodes ISO 2022 IR 58 (GB2312) values but keeps the ``ESC $ ) A``
+    that designates the character set (its ``iso_ir_58`` codec, unlike the Japanese
+    ones, does not consume it), so Chinese person names come out with escape codes.
+    The sequence only switches G1 to GB2312, so removing it leaves the decoded name.
+    """
+    return str(value).replace(_IR58_ESCAPE, "")

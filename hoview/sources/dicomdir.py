@@ -7,6 +7,7 @@ record tree is reordered, has no offsets or has odd record types still opens.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +22,13 @@ from hoview.sources.base import FrameCache, OpenResult, Skipped
 from hoview.sources.dicom import has_dicom_preamble
 from hoview.sources.scan import open_files
 
+log = logging.getLogger(__name__)
+
 #: Reason given for a record whose file does not exist.
 MISSING = "listed in DICOMDIR but missing"
+
+#: Reason given for a Referenced File ID (0004,1500) that is no file name (a NUL byte).
+BAD_FILE_ID = "DICOMDIR record has a Referenced File ID (0004,1500) with a NUL byte"
 
 #: Reason given for a record whose path leaves the DICOMDIR's folder.
 OUTSIDE = "DICOMDIR record points outside the DICOMDIR's folder"
@@ -52,9 +58,9 @@ def is_dicomdir(path: str | Path) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             meta = read_file_meta_info(path)
+            return meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage
     except Exception:  # noqa: BLE001 - any unreadable meta means "not a DICOMDIR"
         return False
-    return meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage
 
 
 def dicomdir_files(path: str | Path) -> tuple[list[Path], list[Skipped]]:
@@ -93,7 +99,7 @@ def dicomdir_files(path: str | Path) -> tuple[list[Path], list[Skipped]]:
         raise UnreadableImageError(path, "not a DICOMDIR (not a DICOM file)") from exc
     except Exception as exc:  # noqa: BLE001 - pydicom raises many kinds on bad input
         raise UnreadableImageError(path, f"cannot read the DICOMDIR ({exc})") from exc
-    if records is None:
+    if not isinstance(records, pydicom.sequence.Sequence):
         raise UnreadableImageError(
             path, "not a DICOMDIR: it has no Directory Record Sequence (0004,1220)"
         )
@@ -102,17 +108,30 @@ def dicomdir_files(path: str | Path) -> tuple[list[Path], list[Skipped]]:
     skipped: list[Skipped] = []
     seen: set[Path] = set()
     for record in records:
-        if record.get("RecordInUseFlag", 0xFFFF) == 0:
+        try:
+            if record.get("RecordInUseFlag", 0xFFFF) == 0:
+                continue
+            value = record.get("ReferencedFileID")
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            log.info("%s: a directory record is malformed: %s", path, exc)
             continue
-        value = record.get("ReferencedFileID")
         if not value:
             continue
         parts = [str(value)] if isinstance(value, str) else [str(v) for v in value]
+        if any("\x00" in part for part in parts):
+            shown = "\\".join(parts).replace("\x00", "\\0")
+            skipped.append(Skipped(root / "DICOMDIR", f"{BAD_FILE_ID}: {shown[:80]!r}"))
+            continue
         named = root.joinpath(*parts)
-        target = _locate(root, parts)
+        try:
+            target = _locate(root, parts)
+            is_file = target is not None and target.is_file()
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            skipped.append(Skipped(named, f"cannot look up the file ({exc})"[:200]))
+            continue
         if target is None:
             skipped.append(Skipped(named, OUTSIDE))
-        elif not target.is_file():
+        elif not is_file:
             skipped.append(Skipped(named, MISSING))
         elif target not in seen:
             seen.add(target)

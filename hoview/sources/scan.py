@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 from pydicom.uid import MediaStorageDirectoryStorage
 
-from hoview.errors import UnreadableImageError
+from hoview.errors import NoPixelDataError, UnreadableImageError
 from hoview.sources.base import FrameCache, ImageSource, OpenResult, Series, Skipped, Study
 from hoview.sources.dicom import DicomImage, has_dicom_preamble, looks_like_dicom, read_header
+from hoview.sources.dicom_object import DicomObject, holds_images
 from hoview.sources.opening import looks_like_raster
 from hoview.sources.raster import RasterImage
 
@@ -29,7 +30,7 @@ from hoview.sources.raster import RasterImage
 Progress = Callable[[int, int], None]
 
 #: hoview's own annotation files; a scan passes over them without counting them.
-SIDECAR_SUFFIXES = (".hoview.json", ".hoview.json.bak")
+SIDECAR_SUFFIXES = (".hoview.json", ".hoview.json.bak", ".hoview.json.lock")
 
 #: Reason given for a DICOMDIR met during a folder scan.
 DICOMDIR_IN_FOLDER = "DICOMDIR (an index; the folder is scanned instead)"
@@ -120,6 +121,7 @@ def open_files(
     """
     images: list[ImageSource] = []
     skipped: list[Skipped] = []
+    objects: list[DicomObject] = []
     total = len(paths)
     if progress is not None:
         progress(0, total)
@@ -129,6 +131,11 @@ def open_files(
                 skipped.append(Skipped(path, DICOMDIR_IN_FOLDER))
             else:
                 images.append(open_header_only(path, cache))
+        except NoPixelDataError as exc:  # a report, a presentation state: not an error
+            if holds_images(exc.dataset):
+                skipped.append(Skipped(path, exc.message))
+            else:
+                objects.append(DicomObject(path, exc.dataset))
         except UnreadableImageError as exc:
             skipped.append(Skipped(path, exc.message))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops a scan
@@ -137,6 +144,7 @@ def open_files(
             progress(done, total)
     result = group_images(images, root)
     result.skipped[:0] = skipped
+    result.objects = objects
     return result
 
 
@@ -148,7 +156,7 @@ def scan_folder(
     Files are read in a fixed order (sorted by path), headers only. A file that is
     not an image, or cannot be read, is listed in ``OpenResult.skipped`` with a
     one-line reason; it never stops the scan. Hidden files and folders are treated
-    like any other. hoview's sidecars (``*.hoview.json``, ``*.hoview.json.bak``) are
+    like any other. hoview's sidecars (``*.hoview.json``, their ``.bak`` and ``.lock``) are
     passed over and not counted. A DICOMDIR in the folder is not used (a scan also
     finds files it does not list); it is listed as skipped.
 
@@ -309,8 +317,18 @@ def _vector(value: Any, size: int) -> np.ndarray | None:
 
 
 def _natural(text: str) -> tuple:
-    """Return a sort key that puts ``img2`` before ``img10``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text))
+    """Return a sort key that puts ``img2`` before ``img10``.
+
+    Only ASCII digits count as numbers: a superscript or other Unicode digit ("x³")
+    is text (``int("³")`` fails although ``"³".isdigit()``).
+    """
+    return tuple(
+        (0, int(p), "") if p[:1] in _ASCII_DIGITS else (1, 0, p)
+        for p in re.split(r"([0-9]+)", text)
+    )
+
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _display_name(path: Path, root: Path | None) -> str:

@@ -29,6 +29,7 @@ from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
 from hoview.display.viewport import ViewGeometry, ViewRegion, render_region
+from hoview.errors import HoviewError
 from hoview.render.paint import paint_annotations
 from hoview.sources.base import Frame, ImageSource, Series
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
@@ -77,6 +78,8 @@ class ViewerCanvas(QWidget):
         self._geometry: ViewGeometry | None = None
         self._fitted = True
         self._voi: VOI | None = None
+        #: The window is the frame's own from the file (not chosen): follow it per frame.
+        self._voi_from_file = False
         self.invert = False
         self._drag: tuple[Qt.MouseButton, QPointF] | None = None
         self._drag_start_window: Window | None = None
@@ -97,6 +100,8 @@ class ViewerCanvas(QWidget):
         self.show_annotations = True
         #: The last problem worth telling the user (an unreadable sidecar).
         self.warning = ""
+        #: Why the frame on screen cannot be shown (``<file>: <what is wrong>``), or "".
+        self.frame_error = ""
 
     # --- what is shown ------------------------------------------------------------
 
@@ -189,6 +194,7 @@ class ViewerCanvas(QWidget):
     def set_window(self, voi: VOI) -> None:
         """Use ``voi`` (a Window or a VOI LUT) for every frame from now on."""
         self._voi = voi
+        self._voi_from_file = False
         self._changed()
 
     def set_invert(self, invert: bool) -> None:
@@ -298,7 +304,11 @@ class ViewerCanvas(QWidget):
         if key not in self._pyramids:
             if len(self._pyramids) >= PYRAMIDS_KEPT:
                 self._pyramids.pop(next(iter(self._pyramids)))
-            self._pyramids[key] = Pyramid(frame.pixels())
+            try:
+                self._pyramids[key] = Pyramid(frame.pixels())
+            except HoviewError as exc:  # painted in place of the image
+                self.frame_error = str(exc)
+                return None
         return self._pyramids[key]
 
     def _update_view(self, keep_window: bool = False) -> None:
@@ -307,8 +317,14 @@ class ViewerCanvas(QWidget):
             return
         if self._fitted or self._geometry is None:
             self._refit()
-        if not keep_window or self._voi is None:
-            self._voi = default_voi(frame.pixels(), frame.attributes)
+        self.frame_error = ""
+        own = bool(frame.attributes.windows or frame.attributes.voi_luts)
+        if not keep_window or self._voi is None or (self._voi_from_file and own):
+            try:
+                self._voi = default_voi(frame.pixels(), frame.attributes)
+                self._voi_from_file = own  # e.g. an enhanced file's per-frame windows
+            except HoviewError as exc:  # painted in place of the image
+                self.frame_error, self._voi = str(exc), None
         self.frame_changed.emit(self._index, len(self._series.frames) if self._series else 0)
         self._changed()
 
@@ -337,6 +353,10 @@ class ViewerCanvas(QWidget):
         frame = self.frame
         if pyramid is None or frame is None or self._geometry is None:
             painter.fillRect(self.rect(), QColor(0, 0, 0))
+            if self.frame_error:
+                painter.setPen(QColor(255, 255, 255))
+                flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+                painter.drawText(self.rect().adjusted(20, 20, -20, -20), flags, self.frame_error)
         else:
             geometry = self._view_geometry()
             # Only the image's part of the viewport is rendered; the margins are black.
@@ -423,6 +443,7 @@ class ViewerCanvas(QWidget):
         self._voi = Window(
             w.center + dy * scale, max(w.width + dx * scale, 1.0), w.function, "Custom"
         )
+        self._voi_from_file = False
         self._changed()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -468,7 +489,10 @@ class ViewerCanvas(QWidget):
         col, row = int(np.floor(x)), int(np.floor(y))
         if not (0 <= col < frame.columns and 0 <= row < frame.rows):
             return ""
-        value = frame.pixels()[row, col]
+        try:
+            value = frame.pixels()[row, col]
+        except HoviewError:
+            return ""
         attrs = frame.attributes
         if np.ndim(value) == 0 and attrs.samples_per_pixel == 1:
             modality = float(value) * attrs.rescale_slope + attrs.rescale_intercept

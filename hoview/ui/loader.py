@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -14,10 +15,18 @@ from hoview.sources.base import OpenResult
 from hoview.sources.opening import open_image
 from hoview.sources.scan import list_files
 
+log = logging.getLogger(__name__)
+
 #: Seconds between two progress reports of a running load.
 PROGRESS_INTERVAL = 0.05
 #: Longest pause of a folder scan while the window shows the folder's first image (s).
 FIRST_IMAGE_WAIT = 0.25
+
+
+def unexpected_error(path: Path, exc: BaseException) -> str:
+    """Say in one line, naming the file, that opening it failed in an unexpected way."""
+    text = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return f"{path}: cannot be opened ({type(exc).__name__}: {text})"
 
 
 class _OpenWorker(QObject):
@@ -46,20 +55,34 @@ class _OpenWorker(QObject):
             self.progress.emit(done, total)
 
     def run(self) -> None:
+        """Open every path; always end with ``finished``, whatever a file holds.
+
+        A file hoview refuses gives its one-line message (``<file>: <what is wrong>``,
+        as the command line prints it). Anything else -- a bug a malformed file found
+        -- is reported the same way, so the window never waits for a thread that died.
+        """
         combined = OpenResult()
         problems: list[str] = []
-        shown_first = False
-        for path in self.paths:
-            if path.is_dir() and not shown_first:
-                shown_first = self._show_first(path)
-            try:
-                result = open_path(path, progress=self._report)
-            except HoviewError as exc:
-                problems.append(str(exc))
-                continue
-            combined.studies.extend(result.studies)
-            combined.skipped.extend(result.skipped)
-        self.finished.emit(combined, problems)
+        try:
+            shown_first = False
+            for path in self.paths:
+                try:
+                    if path.is_dir() and not shown_first:
+                        shown_first = self._show_first(path)
+                    result = open_path(path, progress=self._report)
+                except HoviewError as exc:
+                    problems.append(str(exc))
+                    continue
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:  # noqa: B036 - a Rust panic is a BaseException
+                    log.exception("%s: cannot be opened", path)
+                    problems.append(unexpected_error(path, exc))
+                    continue
+                combined.studies.extend(result.studies)
+                combined.skipped.extend(result.skipped)
+        finally:
+            self.finished.emit(combined, problems)
 
     def _show_first(self, folder: Path) -> bool:
         """Open the first readable image of a folder so the user sees something now."""
@@ -67,7 +90,9 @@ class _OpenWorker(QObject):
         for file in files[:50]:
             try:
                 image = open_image(file)
-            except HoviewError:
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: B036 - the scan that follows says what is wrong
                 continue
             self.first_image.emit(image)
             # Let the window paint it before the header scan competes for the CPU (and

@@ -264,9 +264,14 @@ class MainWindow(QMainWindow):
     def _on_image_changed(self) -> None:
         session = self.canvas.session()
         self.layers_panel.set_session(session)
-        self.warning_label.setText(
-            f"Annotations read-only: {session.load_error}" if session and session.read_only else ""
-        )
+        frame = self.canvas.frame
+        warnings = list(frame.source.warnings) if frame is not None else []
+        if session and session.read_only:
+            warnings.insert(0, f"Annotations read-only: {session.load_error}")
+        self.warning_label.setText("; ".join(warnings))
+        self.warning_label.setToolTip("\n".join(warnings))
+        if session is not None and session.notice:
+            self.statusBar().showMessage(session.take_notice(), 20000)
         self._update_title()
 
     # --- saving -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from hoview.display.presets import presets_for
+from hoview.errors import HoviewError
 from hoview.ui.canvas import ZOOM_STEP, ViewerCanvas
 
 
@@ -39,9 +40,11 @@ def apply_preset(canvas: ViewerCanvas, number: int) -> bool:
     frame = canvas.frame
     if frame is None or frame.attributes.is_colour:
         return False
-    presets = presets_for(
-        frame.pixels(), frame.attributes, frame.source.metadata.get("modality", "")
-    )
+    try:
+        stored = frame.pixels()
+    except HoviewError:  # the canvas shows why
+        return False
+    presets = presets_for(stored, frame.attributes, frame.source.metadata.get("modality", ""))
     if not 1 <= number <= len(presets):
         return False
     canvas.set_window(presets[number - 1])

@@ -507,3 +507,31 @@ def test_in_chromium_keys_move_between_cases_and_toggle_all(opened):
     assert revealed() == [False, False, False]
     assert problems == []
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
+
+
+def test_teach_that_fails_to_write_leaves_no_empty_folder(tmp_path):
+    """A real ``hoview teach`` whose page write fails (file size limit): no folder left."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from pydicom.data import get_testdata_file
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit: EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    out = tmp_path / "new" / "quiz"
+    done = subprocess.run(
+        [sys.executable, "-m", "hoview", "teach", get_testdata_file("CT_small.dcm"), "-o", out],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "d")),
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("hoview: error: ") and "cannot write the page" in done.stderr
+    assert not (tmp_path / "new").exists()
