@@ -31,10 +31,26 @@ __all__ = [
 def make_pyramid(stored: np.ndarray, attrs: PixelAttributes) -> Pyramid:
     """Build the pyramid a frame needs: box means, or nearest samples for palettes.
 
-    PALETTE COLOR indices (PS3.3 C.7.6.3.1.5) must not be averaged: the mean of two
-    indices is an unrelated colour.
+    The one place that decides how a frame becomes a pyramid, for the screen and for
+    every export alike, so both show the same pixels at every zoom. PALETTE COLOR
+    indices (PS3.3 C.7.6.3.1.5) must not be averaged: the mean of two indices is an
+    unrelated colour. Levels go down to one pixel (they are built only when a zoom
+    asks for them), so a small image at 25 % is a 4 x 4 mean, as in an export, not a
+    sample of the half-size level.
+
+    Parameters
+    ----------
+    stored : numpy.ndarray
+        One frame's stored values.
+    attrs : PixelAttributes
+        How they are displayed (a palette means nearest samples).
+
+    Returns
+    -------
+    Pyramid
+        Level 0 is ``stored`` itself.
     """
-    return Pyramid(stored, "nearest" if attrs.palette is not None else "mean")
+    return Pyramid(stored, "nearest" if attrs.palette is not None else "mean", smallest=1)
 
 
 #: Default VOI per pyramid, so a repaint with ``voi=None`` does not rescan the frame.
@@ -498,7 +514,6 @@ def render_full(
     out_h = max(1, round(rows * scale))
     xs = (np.arange(out_w) + 0.5) * (columns / out_w)
     ys = (np.arange(out_h) + 0.5) * (rows / out_h)
-    method = "nearest" if attrs.palette is not None else "mean"
-    pyramid = Pyramid(stored, method, smallest=1)  # however small the output
+    pyramid = make_pyramid(stored, attrs)
     level = pyramid.level_for_zoom(min(out_w / columns, out_h / rows))
     return _render(pyramid, attrs, voi, xs, ys, level, invert, 0)

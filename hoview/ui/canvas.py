@@ -28,7 +28,7 @@ from hoview.annotations import AnnotationDocument
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
-from hoview.display.viewport import ViewGeometry, ViewRegion, render_region
+from hoview.display.viewport import ViewGeometry, ViewRegion, make_pyramid, render_region
 from hoview.errors import HoviewError
 from hoview.render.paint import paint_annotations
 from hoview.sources.base import Frame, ImageSource, Series
@@ -305,7 +305,7 @@ class ViewerCanvas(QWidget):
             if len(self._pyramids) >= PYRAMIDS_KEPT:
                 self._pyramids.pop(next(iter(self._pyramids)))
             try:
-                self._pyramids[key] = Pyramid(frame.pixels())
+                self._pyramids[key] = make_pyramid(frame.pixels(), frame.attributes)
             except HoviewError as exc:  # painted in place of the image
                 self.frame_error = str(exc)
                 return None
