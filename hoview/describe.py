@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hoview.sources.base import IDENTIFYING_FIELDS, ImageSource, OpenResult, Series
+from hoview.privacy import IDENTIFYING_FIELDS
+from hoview.sources.base import ImageSource, OpenResult, Series
 
 if TYPE_CHECKING:
     from hoview.sources.dicom_object import DicomObject

@@ -6,7 +6,7 @@ orientation, inversion). Pure text from header fields and view state, so the vie
 an export and a test all get the same lines.
 
 In anonymous mode the header fields in
-:data:`hoview.sources.base.IDENTIFYING_FIELDS` are dropped before anything is
+:data:`hoview.privacy.IDENTIFYING_FIELDS` are dropped before anything is
 formatted, so no line can show them.
 """
 
@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hoview.sources.base import IDENTIFYING_FIELDS
+from hoview.privacy import IDENTIFYING_FIELDS
 
 __all__ = ["CORNERS", "corner_text", "dicom_date", "dicom_time", "person_name"]
 
@@ -55,7 +55,7 @@ def corner_text(
         - ``rotation`` : int -- degrees clockwise; ``flip_h``, ``flip_v``,
           ``invert`` : bool.
     anonymous : bool
-        Leave out every field in :data:`~hoview.sources.base.IDENTIFYING_FIELDS`
+        Leave out every field in :data:`~hoview.privacy.IDENTIFYING_FIELDS`
         (names, IDs, dates, times, age, sex, accession, institution, physicians,
         station).
 

@@ -25,28 +25,6 @@ from hoview.errors import FrameOutOfRangeError
 if TYPE_CHECKING:
     from hoview.sources.dicom_object import DicomObject
 
-#: Header fields that identify a patient, a date or a place; hidden in anonymous mode
-#: and never written to exports or logs.
-IDENTIFYING_FIELDS = frozenset(
-    {
-        "patient_name",
-        "patient_id",
-        "patient_birth_date",
-        "patient_sex",
-        "patient_age",
-        "study_date",
-        "study_time",
-        "series_date",
-        "acquisition_date",
-        "accession_number",
-        "institution_name",
-        "referring_physician",
-        "performing_physician",
-        "operators_name",
-        "station_name",
-    }
-)
-
 
 @dataclass(frozen=True)
 class Overlay:
@@ -199,7 +177,7 @@ class ImageSource(ABC):
     def metadata(self) -> dict[str, Any]:
         """Header fields for people: modality, descriptions, UIDs, pixel spacing...
 
-        Keys in :data:`IDENTIFYING_FIELDS` identify the patient.
+        Keys in :data:`hoview.privacy.IDENTIFYING_FIELDS` identify the patient.
         """
         return {}
 

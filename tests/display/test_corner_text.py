@@ -11,7 +11,7 @@ from hoview.display.corner_text import (
     dicom_time,
     person_name,
 )
-from hoview.sources.base import IDENTIFYING_FIELDS
+from hoview.privacy import IDENTIFYING_FIELDS
 
 #: Made-up identifying values, each easy to find in the output.
 IDENTIFYING = {
