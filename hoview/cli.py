@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hoview import __version__
 from hoview.errors import HoviewError
+from hoview.render.formats import DICOM_SUFFIXES, allowed_endings
 from hoview.terminal import emit, escape_json
 
 PROG = "hoview"
@@ -77,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="OUT",
         required=True,
-        help="output file: .png, .jpg, .tif, .bmp, or .dcm (a de-identified DICOM "
-        "Secondary Capture)",
+        help=f"output file: {allowed_endings(DICOM_SUFFIXES)} "
+        "(.dcm: a de-identified DICOM Secondary Capture)",
     )
     render.add_argument(
         "--frame",

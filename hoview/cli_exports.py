@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hoview.errors import HoviewError
+from hoview.render.formats import PDF_SUFFIX, allowed_endings
 from hoview.terminal import emit
 
 _FRAMES = re.compile(r"^(?P<path>.+)@(?P<first>\d+)(?:-(?P<last>\d+))?$")
@@ -59,7 +60,7 @@ def add_parsers(sub: argparse._SubParsersAction, positive_int: Callable[[str], i
     )
     montage.add_argument("paths", nargs="+", metavar="PATH", help="images, folders, PATH@N")
     montage.add_argument(
-        "-o", "--output", metavar="OUT", required=True, help=".png, .jpg, .tif or .pdf"
+        "-o", "--output", metavar="OUT", required=True, help=allowed_endings((PDF_SUFFIX,))
     )
     montage.add_argument(
         "--pairs", action="store_true", help="each film twice: without and with arrows"

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydicom.dataset import Dataset
 
 
 class HoviewError(Exception):
@@ -40,11 +44,11 @@ class NoPixelDataError(UnreadableImageError):
         The file.
     message : str
         What it is, in one line.
-    dataset : object
-        Its header (a :class:`pydicom.dataset.Dataset`), so it can still be described.
+    dataset : pydicom.dataset.Dataset
+        Its header, so it can still be described.
     """
 
-    def __init__(self, path: str | Path, message: str, dataset: object) -> None:
+    def __init__(self, path: str | Path, message: str, dataset: Dataset) -> None:
         super().__init__(path, message)
         self.dataset = dataset
 

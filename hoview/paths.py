@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+#: A file every copy of the sample study holds (how a folder is recognised as it).
+_SAMPLE_MARKER = "pelvis_ap.dcm"
+
 
 def resource_path(name: str) -> Path:
     """Return the path of a file shipped in ``resources/``.
@@ -27,7 +30,51 @@ def resource_path(name: str) -> Path:
     return base / name
 
 
+def sample_data_candidates() -> list[Path]:
+    """Return where the sample study may be, in the order they are tried.
+
+    The copy inside the installed package (``hoview/sample_data``, shipped in the
+    wheel as package data), then ``sample_data/`` beside the package in a checkout
+    (an editable install maps the package folder there).
+    """
+    here = Path(__file__).resolve().parent
+    candidates = [here / "sample_data"]
+    try:
+        packaged = Path(str(resources.files("hoview.sample_data")))
+    except (ModuleNotFoundError, TypeError, ValueError):
+        packaged = None
+    if packaged is not None and packaged not in candidates:
+        candidates.append(packaged)
+    candidates.append(here.parent / "sample_data")
+    return candidates
+
+
 def sample_data_folder() -> Path | None:
-    """Return the sample study shipped beside the source tree, if this is a checkout."""
-    folder = Path(__file__).resolve().parent.parent / "sample_data"
-    return folder if folder.is_dir() else None
+    """Return the folder of the sample study shipped with hoview.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The first of :func:`sample_data_candidates` that holds the study; ``None``
+        only if it was removed from this install.
+    """
+    for folder in sample_data_candidates():
+        if (folder / _SAMPLE_MARKER).is_file():
+            return folder
+    return None
+
+
+def is_sample(path: str | Path) -> bool:
+    """Return whether ``path`` is a file of the shipped sample study (or the folder).
+
+    The viewer keeps viewer-only state (H) of the sample in memory instead of
+    rewriting the shipped sidecars.
+    """
+    folder = sample_data_folder()
+    if folder is None:
+        return False
+    try:
+        Path(path).resolve().relative_to(folder.resolve())
+    except (OSError, ValueError):
+        return False
+    return True

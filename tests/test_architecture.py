@@ -1,4 +1,4 @@
-"""House rules a machine checks: no Qt in the core, ruff-clean code."""
+"""House rules a machine checks: no Qt in the core, ruff-clean code, mypy-clean core."""
 
 from __future__ import annotations
 
@@ -69,4 +69,12 @@ def test_ruff_clean():
     done = subprocess.run(
         [exe, "check", "hoview", "tests", "sample_data"], capture_output=True, text=True, cwd=REPO
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_core_is_mypy_clean():
+    exe = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    assert exe, "mypy is part of the test extra"
+    # The files and settings are pyproject.toml's [tool.mypy]; .mypy_cache keeps reruns fast.
+    done = subprocess.run([exe], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr

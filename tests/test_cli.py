@@ -179,3 +179,49 @@ def test_render_every_pydicom_file(capsys, pydicom_files, tmp_path, name):
     image = open_image(path)
     png = np.asarray(Image.open(out))
     np.testing.assert_array_equal(png, to_display(image.pixels(1), image.attributes))
+
+
+def test_render_gif_names_every_allowed_format(capsys, pydicom_files, tmp_path):
+    status, _, err = run(capsys, "render", pydicom_files / "CT_small.dcm", "-o", tmp_path / "x.gif")
+    assert status == 1
+    assert_one_line_error(err, tmp_path / "x.gif")
+    assert "'.gif'" in err
+    for ending in (".png", ".jpg", ".tif", ".bmp", ".dcm"):
+        assert ending in err
+    assert ".pdf" not in err  # render writes no PDF; montage does
+
+
+def test_montage_gif_names_pdf(capsys, pydicom_files, tmp_path):
+    status, _, err = run(
+        capsys, "montage", pydicom_files / "CT_small.dcm", "-o", tmp_path / "x.gif"
+    )
+    assert status == 1
+    assert_one_line_error(err, tmp_path / "x.gif")
+    assert ".png" in err and ".pdf" in err and ".dcm" not in err
+
+
+def test_annotations_text_names_each_annotations_layer(capsys, pydicom_files, tmp_path):
+    film = tmp_path / "ct.dcm"
+    film.write_bytes((pydicom_files / "CT_small.dcm").read_bytes())
+    for layer, label in (("Findings", "first"), ("Teaching", "second")):
+        status, _, err = run(
+            capsys, "annotate", film, "--arrow", 10, 10, 60, 60, "--label", label, "--layer", layer
+        )
+        assert status == 0, err
+    status, out, err = run(capsys, "annotations", film)
+    assert status == 0, err
+    lines = {line.split("'")[-2]: line for line in out.splitlines() if line.startswith("  ")}
+    assert "layer 'Findings'" in lines["first"]
+    assert "layer 'Teaching'" in lines["second"]
+    assert "layer 'Teaching'" not in lines["first"]
+
+
+def test_annotate_says_added_the_same_way_for_every_kind(capsys, pydicom_files, tmp_path):
+    film = tmp_path / "ct.dcm"
+    film.write_bytes((pydicom_files / "CT_small.dcm").read_bytes())
+    said = []
+    for option in ("--arrow", "--ruler"):
+        status, out, err = run(capsys, "annotate", film, option, 10, 10, 60, 60)
+        assert status == 0, err
+        said.append(out.split()[:2])
+    assert said == [["added", "arrow"], ["added", "ruler"]]

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image
+from PIL import Image, PdfParser
 
 from hoview.cli import main
 
@@ -205,6 +205,17 @@ def test_header_values_do_not_reach_the_pixels(exports, name):
     # levels on antialiased edges; header text in the pixels would differ far more.
     differs = np.abs(marked - twin) > 4
     assert differs.sum() == 0
+
+
+def test_the_pdf_handout_has_no_document_information(exports):
+    """No Info dictionary: no title (Pillow's default is the file name), no dates."""
+    _, outputs = exports
+    data = (outputs["marked"] / "handout.pdf").read_bytes()
+    parsed = PdfParser.PdfParser(buf=data)
+    assert len(parsed.info) == 0 and b"Info" not in parsed.trailer_dict
+    for key in (b"/CreationDate", b"/ModDate", b"/Producer", b"/Creator", b"/Title"):
+        assert key not in data, key
+    assert b"D:20" not in data  # no PDF date string anywhere
 
 
 def test_dicom_exports_keep_only_new_uids_and_no_identifiers(exports):

@@ -139,6 +139,7 @@ def document_from_json(
     problems = schema_errors(skeleton)
     if problems:
         raise SidecarValidationError(path, problems[0])
+    assert isinstance(annotations, list)  # the schema requires "annotations", an array
     image = dict(data["image"])
     image.pop("file", None)
     for key in ("columns", "rows", "frames"):
@@ -213,13 +214,15 @@ def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
         cls = KINDS.get(kind) if type(kind) is str else None
         if cls is None:
             c.check_choice("kind", kind, tuple(KINDS))
+            raise AssertionError(kind)  # not reached: kind is none of KINDS, so that raised
         names = cls.POINT_FIELDS
         points = item["points"]
         if type(points) is not list:
             raise TypeError(f"points: expected an array, got {c.type_name(points)}")
         if len(points) != len(names):
             cls.check_points(points)
-        own = (c.check_point("points[0]", points[0]),)  # the points, then a text's text
+        # The points, then a text's text.
+        own: tuple[Any, ...] = (c.check_point("points[0]", points[0]),)
         if len(names) == 2:
             own += (c.check_point("points[1]", points[1]),)
         if kind == "text":

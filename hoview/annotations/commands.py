@@ -116,7 +116,12 @@ def document_summary(
 
 
 def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
-    """Turn :func:`document_summary` into lines a person reads."""
+    """Turn :func:`document_summary` into lines a person reads.
+
+    One line per layer (shown or hidden, locked, colour, how many annotations), then
+    one line per annotation: kind, frame, the name of its layer, points, length,
+    label and finding.
+    """
     lines = [f"sidecar: {sidecar}" if sidecar else "sidecar: none yet"]
     if not summary["annotations_visible"]:
         lines.append("annotations are hidden (the 'without arrows' view)")
@@ -130,7 +135,9 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
             f"layer {layer['name']!r} ({state}{lock}, {layer['colour']}): "
             f"{counts.get(layer['id'], 0)} annotation(s)"
         )
+    names = {layer["id"]: layer["name"] for layer in summary["layers"]}
     for item in summary["annotations"]:
+        layer_name = names.get(item["layer"], item["layer"])
         points = "  ".join(f"({x:g}, {y:g})" for x, y in item["points"])
         text = item.get("label") or item.get("text") or ""
         finding = item.get("finding") or {}
@@ -139,7 +146,7 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
             for v in (finding.get("finding"), finding.get("laterality"), finding.get("grade"))
             if v
         )
-        line = f"  {item['kind']:<5} frame {item['frame']}  {points}"
+        line = f"  {item['kind']:<5} frame {item['frame']}  layer {layer_name!r}  {points}"
         if "length" in item:
             line += f"  {item['length']:.1f} {item['unit']}"
         if text:

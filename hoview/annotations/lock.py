@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -36,7 +37,7 @@ LOCK_TIMEOUT = 10.0
 _POLL = 0.005
 _POLL_MAX = 0.05
 
-if os.name == "posix":
+if sys.platform != "win32":  # not os.name: mypy then skips the other system's branch
     import fcntl
 
     def _try_lock(fd: int) -> bool:

@@ -206,7 +206,7 @@ def _consistent(
     have = {la.id for la in layers}
     wanted = dict.fromkeys(a.layer for a in annotations if a.layer not in have)
     if wanted:
-        spare = {}
+        spare: dict[str, Layer] = {}
         for group in sources:
             for layer in group:
                 spare.setdefault(layer.id, layer)

@@ -15,24 +15,21 @@ from hoview.errors import HoviewError
 from hoview.render.export import (
     choose_layers,
     draw_annotations,
-    output_format,
     pick_frame,
     render_frame,
     save_image,
 )
 from hoview.render.film import render_film
+from hoview.render.formats import DICOM_SUFFIXES, output_format
 from hoview.render.montage import compose_pair
 from hoview.render.secondary_capture import write_secondary_capture
 from hoview.sources.burned_in import burned_in_warning
-
-#: The ending that asks for a de-identified DICOM Secondary Capture.
-DICOM_SUFFIXES = (".dcm", ".dicom")
 
 
 def check_output(out: Path) -> None:
     """Refuse an output name whose ending ``render`` cannot write, before any work."""
     if out.suffix.lower() not in DICOM_SUFFIXES:
-        output_format(out)
+        output_format(out, also=DICOM_SUFFIXES)
 
 
 def render_to_file(

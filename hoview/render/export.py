@@ -21,27 +21,10 @@ from hoview.display.attributes import Window
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
 from hoview.errors import FrameOutOfRangeError, HoviewError
+from hoview.render.formats import PDF_SUFFIX, output_format
 from hoview.render.paint import paint_annotations
 from hoview.render.qimage import array_to_qimage, qimage_to_array
 from hoview.sources.base import Frame
-
-#: Output formats by file name ending, as Pillow names them.
-FORMATS = {
-    ".png": "PNG",
-    ".jpg": "JPEG",
-    ".jpeg": "JPEG",
-    ".tif": "TIFF",
-    ".tiff": "TIFF",
-    ".bmp": "BMP",
-}
-
-
-def output_format(path: Path) -> str:
-    """Return the Pillow format for ``path``'s ending, or raise a :class:`HoviewError`."""
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise HoviewError(path, "unknown output format; use .png, .jpg, .tif or .bmp") from None
 
 
 def pick_frame(
@@ -128,7 +111,8 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
     pages : sequence of numpy.ndarray
         uint8 grey or RGB arrays; several only for a PDF (one page each).
     out : pathlib.Path
-        The file; its ending picks the format (``.pdf`` or those in :data:`FORMATS`).
+        The file; its ending picks the format (``.pdf`` or one of
+        :data:`hoview.render.formats.FORMATS`).
     dpi : int, optional
         Resolution recorded in a PDF, which sets its paper size.
 
@@ -137,8 +121,8 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
     HoviewError
         If the format is unknown or the file cannot be written.
     """
-    is_pdf = out.suffix.lower() == ".pdf"
-    fmt = "PDF" if is_pdf else output_format(out)
+    is_pdf = out.suffix.lower() == PDF_SUFFIX
+    fmt = "PDF" if is_pdf else output_format(out, also=(PDF_SUFFIX,))
     if len(pages) != 1 and not is_pdf:
         raise HoviewError(out, f"{len(pages)} pages need a .pdf output")
     images = [Image.fromarray(grey_if_possible(a)) for a in pages]
@@ -147,15 +131,37 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
         fmt, {}
     )
     if is_pdf:
-        # Pillow writes only what it is given: no title, author or producer fields.
         options = {
             "save_all": True,
             "append_images": images[1:],
             "resolution": float(dpi or 72),
+            **PDF_NO_INFO,
         }
     buffer = io.BytesIO()
     images[0].save(buffer, format=fmt, **options)
-    write_output(out, buffer.getvalue())
+    data = buffer.getvalue()
+    write_output(out, without_producer_comment(data) if is_pdf else data)
+
+
+#: Pillow's PDF writer fills Title (the file name), CreationDate and ModDate unless
+#: told otherwise; ``None`` leaves each out, so the PDF has no document information.
+PDF_NO_INFO: dict[str, None] = {"title": None, "creationDate": None, "modDate": None}
+_PILLOW_COMMENT = b"\n% created by Pillow PDF driver\n"
+
+
+def without_producer_comment(pdf: bytes) -> bytes:
+    """Return ``pdf`` with Pillow's header comment blanked, byte for byte.
+
+    The comment names the producing program, as a Producer entry would. It is replaced
+    by spaces of the same length, so every object offset in the cross-reference table
+    stays right.
+    """
+    head = pdf[:64]
+    at = head.find(_PILLOW_COMMENT)
+    if at < 0:
+        return pdf
+    blank = b"\n%" + b" " * (len(_PILLOW_COMMENT) - 3) + b"\n"
+    return pdf[:at] + blank + pdf[at + len(_PILLOW_COMMENT) :]
 
 
 def grey_if_possible(array: np.ndarray) -> np.ndarray:

@@ -105,10 +105,22 @@ def grid_shape(count: int, columns: int) -> tuple[int, int]:
     return columns, math.ceil(count / columns)
 
 
+#: Grids whose films differ in area by less than this fraction show them as large.
+AS_LARGE = 0.01
+
+
 def best_columns(
-    sizes: Sequence[tuple[int, int]], area: tuple[int, int], metrics: Metrics, group: int = 1
+    sizes: Sequence[tuple[int, int]],
+    area: tuple[int, int],
+    metrics: Metrics,
+    group: int = 1,
+    title: bool = False,
 ) -> int:
     """Pick the column count that shows the images largest in ``area``.
+
+    Among grids that show the images as large (within :data:`AS_LARGE`), the one with
+    the fewest empty cells wins, then the one with fewer columns: a slide never leaves
+    a hole in its grid when another grid shows the films as large.
 
     Parameters
     ----------
@@ -120,16 +132,22 @@ def best_columns(
         The page's spacing.
     group : int
         Columns come in multiples of this (2 keeps a with/without pair on one row).
+    title : bool
+        The page has a title band, which takes height from every row.
     """
-    best, best_area = group, -1.0
+    options = []
     for columns in range(group, len(sizes) + group, group):
-        box = cell_box(len(sizes), columns, area, metrics, title=False)
+        box = cell_box(len(sizes), columns, area, metrics, title)
         if box[0] < 1 or box[1] < 1:
             continue
-        shown = sum(fit(s, box)[0] * fit(s, box)[1] for s in sizes)
-        if shown > best_area * 1.0001:
-            best, best_area = columns, shown
-    return best
+        shown = sum(math.prod(fit(s, box)) for s in sizes)
+        used, rows = grid_shape(len(sizes), columns)
+        options.append((shown, used * rows - len(sizes), columns))
+    if not options:
+        return group
+    largest = max(shown for shown, _, _ in options)
+    as_large = [o for o in options if o[0] >= largest * (1 - AS_LARGE)]
+    return min(as_large, key=lambda o: (o[1], o[2]))[2]
 
 
 def cell_box(

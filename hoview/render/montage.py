@@ -2,8 +2,8 @@
 
 Every tile is a :class:`~hoview.render.film.Film` rendered at the size its cell shows
 it, so a montage of large films decodes each once and windows only what it shows.
-Captions come from the teacher (``--caption``) or are "Case N"; never a file name,
-which may hold a patient's name.
+Captions come from the teacher (``--caption``) or are "Case N" ("Case N, slice M" for
+the slices of one series); never a file name, which may hold a patient's name.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from hoview.errors import HoviewError
 from hoview.render import layout
-from hoview.render.export import ensure_gui, output_format, save_pages
+from hoview.render.cases import case_names
+from hoview.render.export import ensure_gui, save_pages
 from hoview.render.film import (
     Film,
     FilmRequest,
@@ -27,6 +28,7 @@ from hoview.render.film import (
     render_film,
     render_in_parallel,
 )
+from hoview.render.formats import PDF_SUFFIX, output_format
 from hoview.render.layout import Metrics, Page
 from hoview.render.qimage import array_to_qimage, rgb32_to_array
 from hoview.sources.base import Frame
@@ -227,7 +229,7 @@ def plan_pages(
         page_size = layout.SLIDE
         metrics = Metrics.for_height(page_size[1])
         if columns is None:
-            columns = layout.best_columns(sizes, page_size, metrics, group)
+            columns = layout.best_columns(sizes, page_size, metrics, group, title)
         box = layout.cell_box(count, columns, page_size, metrics, title)
         if box[0] < 8 or box[1] < 8:
             raise ValueError(f"{count} tiles do not fit on a slide in {columns} columns")
@@ -326,10 +328,11 @@ def compose_montage(
 
     pairs_of = enumerate(zip(films, frames, strict=True))
     jobs = [job(r, f, boxes[i * per_film]) for i, (r, f) in pairs_of]
+    names = case_names(films, frames)
     tiles: list[Tile] = []
     for i, film in enumerate(render_in_parallel(jobs, progress)):
         caption = films[i].caption or (captions[i] if i < len(captions) else None)
-        tiles.extend(film_tiles(film, case_caption(i, caption), pairs))
+        tiles.extend(film_tiles(film, caption or names[i].caption(), pairs))
     colours = PAPER_COLOURS if paper else SLIDE_COLOURS
     images = [
         paint_page(
@@ -371,9 +374,9 @@ def build_montage(
         that cannot be read.
     """
     out = Path(out)
-    is_pdf = out.suffix.lower() == ".pdf"
+    is_pdf = out.suffix.lower() == PDF_SUFFIX
     if not is_pdf:
-        output_format(out)
+        output_format(out, also=(PDF_SUFFIX,))
     try:
         images, result = compose_montage(
             requests,

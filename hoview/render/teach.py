@@ -5,7 +5,8 @@ arrows over it, and shows the case's discussion. Both images are in the page as
 ``data:`` URIs, the script and style are inline and allowed by their hash in a strict
 Content-Security-Policy, so the page works offline from a file and fetches nothing.
 The page names no file and holds nothing from a DICOM header: headings are the
-teacher's captions, the sidecar's ``teaching.title`` or "Case N".
+teacher's captions, the sidecar's ``teaching.title`` or "Case N" ("Case N, slice M" for
+the slices of one series).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PIL import Image
 from hoview.annotations.atomic import write_atomic
 from hoview.errors import HoviewError
 from hoview.paths import resource_path
+from hoview.render.cases import CaseName, case_names
 from hoview.render.film import Film, FilmRequest, as_rgb, open_films, render_film
 from hoview.render.montage import case_caption
 
@@ -120,6 +122,7 @@ def build_teaching_page(
     page, case_template = _templates()
     cases: list[str] = []
     films, frames, warnings = open_films(films, warn)
+    names = case_names(films, frames)
     for i, (request, frame) in enumerate(zip(films, frames, strict=True)):
         film = render_film(
             frame,
@@ -130,7 +133,8 @@ def build_teaching_page(
             strip_labels=strip_labels,
         )
         given = discussions[i] if i < len(discussions) else None
-        cases.append(_case_html(case_template, i, film, request.caption, given))
+        heading = case_heading(i, request.caption, film.teaching, names[i])
+        cases.append(_case_html(case_template, i, film, heading, given))
         if progress is not None:
             progress(i + 1, len(films))
     document = fill_page(page, title or DEFAULT_TITLE, "\n".join(cases))
@@ -168,13 +172,22 @@ def _remove_empty(folders: list[Path]) -> None:
             return
 
 
-def case_heading(index: int, caption: str | None, teaching: Mapping[str, Any]) -> str:
+def case_heading(
+    index: int,
+    caption: str | None,
+    teaching: Mapping[str, Any],
+    name: CaseName | None = None,
+) -> str:
     """Return a case's heading: the caption, else ``teaching.title``, else "Case N".
 
-    Never the file name, which may hold a patient's name. ``index`` counts from 0.
+    Never the file name, which may hold a patient's name. ``index`` counts from 0;
+    ``name``, when given, numbers the case instead and adds its slice ("Case 3,
+    slice 22", or "Brooker grades, slice 22" with a ``teaching.title``).
     """
     if caption and caption.strip():
         return caption.strip()
+    if name is not None:
+        return name.caption(_text(teaching.get("title")))
     return case_caption(index, _text(teaching.get("title")))
 
 
@@ -236,10 +249,8 @@ def _templates() -> tuple[str, str]:
     return text[:begin] + "$cases" + text[end + len(_CASE_END) :], case
 
 
-def _case_html(
-    template: str, index: int, film: Film, caption: str | None, discussion: str | None
-) -> str:
-    heading = html.escape(case_heading(index, caption, film.teaching))
+def _case_html(template: str, index: int, film: Film, heading: str, discussion: str | None) -> str:
+    heading = html.escape(heading)
     width, height = film.size
     plain, annotated = encode_pair(film.plain, film.annotated if film.has_annotations else None)
     overlay = ""

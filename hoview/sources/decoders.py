@@ -41,7 +41,7 @@ from pydicom.uid import UID
 
 from hoview.errors import UnreadableImageError
 from hoview.sources import gdcm_fallback
-from hoview.sources.dicom_header import one_line
+from hoview.sources.dicom_header import one_line, shorten
 
 log = logging.getLogger(__name__)
 
@@ -201,5 +201,4 @@ def _reason(exc: BaseException) -> str:
     text = [line.strip() for line in text if line.strip()]
     if text and text[0].startswith("Unable to decode as exceptions were raised"):
         text = [line.split(": ", 1)[-1] for line in text[1:]]
-    reason = " ".join(" ".join(text).split()) or type(exc).__name__
-    return reason if len(reason) <= 200 else reason[:197] + "..."
+    return shorten(" ".join(" ".join(text).split()) or type(exc).__name__)

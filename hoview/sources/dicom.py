@@ -247,7 +247,7 @@ class DicomImage(ImageSource):
             self._decoder = "native"
         if arr.ndim == 3 and arr.shape[0] == 1 and self.attributes.samples_per_pixel == 1:
             arr = arr[0]
-        expected = (self.rows, self.columns)
+        expected: tuple[int, ...] = (self.rows, self.columns)
         if self.attributes.samples_per_pixel == 3:
             expected = (self.rows, self.columns, 3)  # not a grey array a bad header gave
         if arr.shape != expected:

@@ -160,10 +160,39 @@ def _deferred(element: Any) -> bool:
     return isinstance(element, RawDataElement) and element.value is None and element.length > 0
 
 
+#: Longest library message quoted in one of our error lines (characters).
+MESSAGE_LIMIT = 200
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Return ``text`` cut to at most ``limit`` characters at a word boundary.
+
+    A shortened text ends in ``"..."``, so a reader sees that something was left out;
+    a word is never cut in two unless it alone is longer than half the limit.
+
+    Parameters
+    ----------
+    text : str
+        One line of text.
+    limit : int
+        Most characters to return, the ellipsis included.
+
+    Returns
+    -------
+    str
+        ``text`` itself when it fits.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2]  # one character more than fits, to see if a word ends there
+    space = cut.rfind(" ")
+    cut = cut[:space] if space > limit // 2 else cut[:-1]
+    return cut.rstrip(" ,;:.-") + "..."
+
+
 def one_line(exc: BaseException) -> str:
-    """Return an exception's text on one line, at most 200 characters."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:200]
+    """Return an exception's text on one line, shortened at a word boundary."""
+    return shorten(" ".join(str(exc).split()) or type(exc).__name__)
 
 
 def ensure_transfer_syntax(ds: Dataset) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydicom.dataset import Dataset
@@ -181,7 +181,8 @@ class FunctionalGroups:
         if any(p is None for p in positions) or any(o is None for o in orientations):
             return None
         first = np.asarray(orientations[0])
-        if not all(np.allclose(o, first, atol=1e-4) for o in orientations):
+        every = cast("list[tuple[float, ...]]", orientations)  # no None: returned above
+        if not all(np.allclose(o, first, atol=1e-4) for o in every):
             return None
         normal = np.cross(first[:3], first[3:])
         along = np.round(np.asarray(positions, dtype=float) @ normal, 4)
@@ -206,7 +207,7 @@ class FunctionalGroups:
         """
         positions = [self.position(i) for i in range(self.frame_count)]
         order = self.slice_order() or range(self.frame_count)
-        known = [positions[i] for i in order if positions[i] is not None]
+        known = [p for i in order if (p := positions[i]) is not None]
         first_rescale = self._rescales[0] if self._rescales else None
         return {
             "rescale": self.where(RESCALE_MACRO),

@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydicom.uid import MediaStorageDirectoryStorage
@@ -282,15 +282,18 @@ def _instance_keys(members: list[tuple[ImageSource, dict[str, Any]]]) -> Callabl
     orientations = [_vector(meta.get("image_orientation"), 6) for _, meta in members]
     normal = None
     if all(p is not None for p in positions) and all(o is not None for o in orientations):
-        first = orientations[0]
-        if all(np.allclose(o, first, atol=1e-4) for o in orientations):
+        every = cast("list[np.ndarray]", orientations)  # no None: checked just above
+        first = every[0]
+        if all(np.allclose(o, first, atol=1e-4) for o in every):
             normal = np.cross(first[:3], first[3:])
     where = {id(image): i for i, (image, _) in enumerate(members)}
 
     def key(member: tuple[ImageSource, dict[str, Any]]) -> tuple:
         image, meta = member
         i = where[id(image)]
-        along = round(float(np.dot(positions[i], normal)), 4) if normal is not None else 0.0
+        along = 0.0
+        if normal is not None:  # only when every position is known
+            along = round(float(np.dot(cast(np.ndarray, positions[i]), normal)), 4)
         number = _integer(meta.get("instance_number"))
         return along, number is None, number or 0, _natural(str(image.path))
 

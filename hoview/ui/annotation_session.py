@@ -18,6 +18,7 @@ mine or theirs for each conflict), Reload and Overwrite.
 from __future__ import annotations
 
 import enum
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -34,6 +35,7 @@ from hoview.annotations import (
 )
 from hoview.annotations.codec import dumps
 from hoview.annotations.merge import MergeResult, Side, Snapshot, apply_snapshot, three_way
+from hoview.paths import is_sample
 from hoview.sources.base import ImageSource
 
 #: How long after the last edit the sidecar is written.
@@ -140,6 +142,9 @@ class AnnotationSession(QObject):
         self._timer.stop()
         if self.read_only:
             return False
+        if not force and self._nothing_to_write():
+            self._set_state(SaveState.SAVED)
+            return True
         for _ in range(_MERGE_TRIES):
             try:
                 self.saved_to = save(self.document, self.source.path, force=force)
@@ -158,6 +163,31 @@ class AnnotationSession(QObject):
             return True
         self._set_state(SaveState.CONFLICT)
         return False
+
+    def _nothing_to_write(self) -> bool:
+        """Whether a save would only churn the file (and its ``.bak``), so is skipped.
+
+        Nothing changed since the sidecar was read or written (H pressed twice); or
+        only the viewer state did (H) and the sidecar it came from cannot be written
+        where it is: a read-only share or the shipped sample study. There H holds for
+        this session only, and no copy is made in the user data folder for it.
+        """
+        now, base = Snapshot.of(self.document), self._base
+        if now == base:
+            return True
+        if (now.layers, now.annotations, now.extra) != (base.layers, base.annotations, base.extra):
+            return False
+        return not self._view_writable()
+
+    def _view_writable(self) -> bool:
+        """Whether a change of viewer state alone may be written to the sidecar."""
+        path = self.source.path
+        if is_sample(path):
+            return False
+        target = save_path(path, self.source.identity)
+        if self.saved_to is not None and not _same_file(target, self.saved_to):
+            return False  # it would leave the file it came from for the user data folder
+        return not target.exists() or os.access(target, os.W_OK)
 
     def _saved(self) -> None:
         self._base = Snapshot.of(self.document)
@@ -263,6 +293,10 @@ class AnnotationSession(QObject):
         if self._state == SaveState.UNSAVED or self._timer.isActive():
             return self.save_now()
         return self._state in (SaveState.SAVED, SaveState.READ_ONLY)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 class SessionStore(QObject):

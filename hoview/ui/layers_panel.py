@@ -50,6 +50,33 @@ def _check(on: bool) -> Qt.CheckState:
     return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
 
 
+def first_drawable_layer(document: AnnotationDocument | None) -> str | None:
+    """Return the layer a freshly opened document should make current.
+
+    The topmost layer that is visible and unlocked; else the topmost visible one; else
+    the top layer. A hidden top layer (a reviewer hid it last time) must not leave
+    every tool refusing to draw.
+
+    Parameters
+    ----------
+    document : AnnotationDocument or None
+        The document being shown.
+
+    Returns
+    -------
+    str or None
+        A layer id, or ``None`` when there is no document or it has no layers.
+    """
+    if document is None or not document.layers:
+        return None
+    top_first = list(reversed(document.layers))  # the panel's rows, top first
+    for wanted in (lambda la: la.visible and not la.locked, lambda la: la.visible):
+        for layer in top_first:
+            if wanted(layer):
+                return layer.id
+    return top_first[0].id
+
+
 def _swatch(colour: str) -> QIcon:
     pixmap = QPixmap(14, 14)
     pixmap.fill(QColor(colour))
@@ -198,6 +225,9 @@ class LayersPanel(QWidget):
             callback = document.events.connect(self._on_document_changed)
             self._link.append(lambda: document.events.disconnect(callback))
         self._refresh()
+        first = first_drawable_layer(document)
+        if first is not None and first != self._current_id:
+            self.set_current_layer(first)
 
     def current_layer_id(self) -> str | None:
         """Return the id of the current layer (new arrows go onto it), or ``None``."""
@@ -465,7 +495,7 @@ class LayersPanel(QWidget):
                     item = QTreeWidgetItem(tree)
                     item.setData(0, _ID, layer_id)
                     item.setTextAlignment(COUNT_COLUMN, Qt.AlignmentFlag.AlignRight)
-                keep = self.item_for_layer(self._current_id)
+                keep = self.item_for_layer(self._current_id or first_drawable_layer(document))
                 if keep is None and wanted:  # the current layer went: take its neighbour
                     keep = tree.topLevelItem(min(old_row, len(wanted) - 1))
                 tree.setCurrentItem(keep)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, S
 from hoview.errors import HoviewError
 from hoview.sources import open_path
 from hoview.sources.base import OpenResult
+from hoview.sources.dicom_header import one_line
 from hoview.sources.opening import open_image
 from hoview.sources.scan import list_files
 
@@ -25,8 +26,7 @@ FIRST_IMAGE_WAIT = 0.25
 
 def unexpected_error(path: Path, exc: BaseException) -> str:
     """Say in one line, naming the file, that opening it failed in an unexpected way."""
-    text = " ".join(str(exc).split())[:200] or type(exc).__name__
-    return f"{path}: cannot be opened ({type(exc).__name__}: {text})"
+    return f"{path}: cannot be opened ({type(exc).__name__}: {one_line(exc)})"
 
 
 class _OpenWorker(QObject):
@@ -42,6 +42,8 @@ class _OpenWorker(QObject):
         self._last_report = 0.0
         #: Set by the Loader once the window has handled the first image.
         self.shown = threading.Event()
+        #: The paths that gave at least one image, filled by :meth:`run`.
+        self.opened: list[Path] = []
 
     def _report(self, done: int, total: int) -> None:
         """Emit progress at the start, the end, and at most every PROGRESS_INTERVAL s.
@@ -81,6 +83,8 @@ class _OpenWorker(QObject):
                     continue
                 combined.studies.extend(result.studies)
                 combined.skipped.extend(result.skipped)
+                if result.series:
+                    self.opened.append(path)
         finally:
             self.finished.emit(combined, problems)
 
@@ -149,11 +153,21 @@ class Loader(QObject):
         self._worker: _OpenWorker | None = None
         self._pending = False
         self._after_repaint: _AfterRepaint | None = None
+        self._opened: list[Path] = []
 
     @property
     def busy(self) -> bool:
         """True until the running load's results have been delivered."""
         return self._pending
+
+    @property
+    def opened(self) -> list[Path]:
+        """The paths of the last finished load that gave at least one image.
+
+        A file that was refused, or a folder in which no image was found, is not among
+        them (so it does not go into the recent files).
+        """
+        return list(self._opened)
 
     def open(self, paths: list[Path]) -> None:
         """Start opening ``paths``; results arrive through the signals."""
@@ -179,6 +193,7 @@ class Loader(QObject):
         if thread is not None:
             thread.quit()  # it ends while the window takes in the results; joined after
         self._pending = False
+        self._opened = list(self._worker.opened) if self._worker is not None else []
         self._worker = None
         self.finished.emit(result, problems)
         if thread is not None and thread is self._thread:

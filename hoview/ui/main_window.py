@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from hoview.paths import sample_data_folder
 from hoview.sources.base import ImageSource, OpenResult, Series
+from hoview.sources.raster import RASTER_SUFFIXES
 from hoview.ui.annotation_session import SaveState, SessionStore
 from hoview.ui.canvas import ViewerCanvas
 from hoview.ui.exports import ExportActions
@@ -40,6 +41,12 @@ from hoview.ui.viewer_area import ViewerArea
 
 #: How long an open runs before the progress bar shows (ms).
 PROGRESS_DELAY_MS = 150
+
+#: The Open dialog's filters. DICOM files often have no ending: "All files" stays.
+OPEN_FILTERS = (
+    "Images (" + " ".join(f"*{s}" for s in (".dcm", ".dicom", *RASTER_SUFFIXES)) + " DICOMDIR)",
+    "All files (*)",
+)
 
 
 class MainWindow(QMainWindow):
@@ -220,8 +227,12 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, result: OpenResult, problems: list[str]) -> None:
         self._progress_timer.stop()
         self.progress.hide()
-        self._recent_pending = [*self._recent_pending, *self._opening]
+        opened = self.loader.opened
+        failed = [p for p in self._opening if p not in opened]
+        self._recent_pending = [p for p in self._recent_pending if p not in failed] + opened
         self._recent_timer.start(THUMBNAILS_AT_THE_LATEST_MS)
+        if [p for p in failed if self.preferences.remove_recent(p)]:
+            self.start_screen.set_recent(self.preferences.recent_files)
         if result.series:
             self._show_series(result.series)
         if problems:
@@ -329,7 +340,7 @@ class MainWindow(QMainWindow):
     # --- menus --------------------------------------------------------------------
 
     def _on_open_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open image")
+        name, _ = QFileDialog.getOpenFileName(self, "Open image", "", ";;".join(OPEN_FILTERS))
         if name:
             self.open_paths([Path(name)])
 

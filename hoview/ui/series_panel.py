@@ -39,10 +39,20 @@ def thumbnail(series: Series, size: int = THUMBNAIL) -> QPixmap:
 
 
 def series_label(series: Series) -> str:
-    """Return a series' caption: modality, description, number of frames."""
+    """Return a series' caption: modality, description, number of frames.
+
+    Without a Series Description (0008,103E) the caption is the Series Number
+    (0020,0011) and Body Part Examined (0018,0015); never the UID, which would widen
+    the panel past its thumbnails.
+    """
     frames = len(series.frames)
-    what = series.description or series.uid
-    return f"{series.modality or 'Image'} {what}\n{frames} frame{'s' if frames != 1 else ''}"
+    what = series.description
+    if not what:
+        body = series.frames[0].source.metadata.get("body_part") if series.frames else None
+        parts = [f"#{series.number}" if series.number is not None else "", str(body or "")]
+        what = " ".join(p for p in parts if p)
+    head = f"{series.modality or 'Image'} {what}".strip()
+    return f"{head}\n{frames} frame{'s' if frames != 1 else ''}"
 
 
 class SeriesPanel(QListWidget):
@@ -61,6 +71,8 @@ class SeriesPanel(QListWidget):
         self.setSpacing(4)
         self.setWordWrap(True)
         self.setMinimumWidth(THUMBNAIL + 40)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentRowChanged.connect(self._on_row_changed)
         self._series: list[Series] = []
         self._pending = False

@@ -59,16 +59,39 @@ class Preferences:
     @property
     def recent_files(self) -> list[Path]:
         """Recently opened files and folders, newest first, those that still exist."""
+        return [p for p in self._stored_recent() if p.exists()]
+
+    def _stored_recent(self) -> list[Path]:
         values = self._settings.value("recent_files", []) or []
         if isinstance(values, str):
             values = [values]
-        return [Path(v) for v in values if Path(v).exists()]
+        return [Path(v) for v in values]
 
     def add_recent(self, path: Path) -> None:
         """Put ``path`` at the top of the recent list."""
         path = path.resolve()
         recent = [p for p in self.recent_files if p != path]
         self._settings.setValue("recent_files", [str(p) for p in [path, *recent][:RECENT_MAX]])
+
+    def remove_recent(self, path: Path) -> bool:
+        """Take ``path`` off the recent list, e.g. when it failed to open.
+
+        Parameters
+        ----------
+        path : pathlib.Path
+            The file or folder, as it was opened.
+
+        Returns
+        -------
+        bool
+            Whether it was on the list.
+        """
+        path = path.resolve()
+        stored = self._stored_recent()
+        if path not in stored:
+            return False
+        self._settings.setValue("recent_files", [str(p) for p in stored if p != path])
+        return True
 
     @property
     def export_folder(self) -> Path:

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image
+from PIL import Image, PdfParser
 
 from hoview.cli import main
 from hoview.cli_exports import film_paths
@@ -172,6 +172,20 @@ def test_pdf_handout_pages(cli, sample_data_dir, tmp_path, paper, points):
     for w, h in boxes:
         assert float(w) == pytest.approx(points[0], abs=1)
         assert float(h) == pytest.approx(points[1], abs=1)
+    assert_no_document_information(data)
+
+
+def assert_no_document_information(data: bytes) -> None:
+    """The PDF has no Info dictionary, no XMP and names no producing program."""
+    parsed = PdfParser.PdfParser(buf=data)
+    assert len(parsed.info) == 0
+    assert b"Info" not in parsed.trailer_dict
+    for key in (b"/Info", b"/CreationDate", b"/ModDate", b"/Producer", b"/Creator",
+                b"/Title", b"/Author", b"/Metadata", b"xmpmeta", b"Pillow"):  # fmt: skip
+        assert key not in data, key
+    # Every page object is where the cross-reference table says it is.
+    for ref in parsed.pages:
+        assert parsed.read_indirect(ref)[b"Type"] == b"Page"
 
 
 def test_montage_errors_name_the_file(cli, film, tmp_path):
@@ -227,3 +241,42 @@ def test_teach_warns_before_writing(cli, film, tmp_path):
     assert status == 0
     assert "modality US" in err and err.count("burned-in") == 1
     assert "1 cases" in out or "1 case" in out
+
+
+def shown_area(sizes, columns, title):
+    metrics = Metrics.for_height(layout.SLIDE[1])
+    box = layout.cell_box(len(sizes), columns, layout.SLIDE, metrics, title)
+    return sum(w * h for w, h in (layout.fit(s, box) for s in sizes))
+
+
+def empty_cells(count, columns):
+    used, rows = layout.grid_shape(count, columns)
+    return used * rows - count
+
+
+def test_a_titled_slide_of_two_pairs_puts_them_on_one_row_where_they_show_larger():
+    sizes = [(256, 256)] * 4  # two CT slices, each without and with arrows
+    (page,), _ = plan_pages(sizes, paper=None, columns=None, tile_size=None, title=True, group=2)
+    rows = {cell.caption[1] for cell in page.cells}
+    assert len(rows) == 1  # a 2 x 2 grid would leave the films smaller under the title
+    assert shown_area(sizes, 4, True) > shown_area(sizes, 2, True)
+    assert page.cells[0].image[3] == max(c.image[3] for c in page.cells)
+
+
+@pytest.mark.parametrize("title", [False, True])
+@pytest.mark.parametrize("pairs", [1, 2, 3, 4, 5, 7])
+@pytest.mark.parametrize(
+    "shape", [(2140, 1760), (256, 256), (1700, 2100), (3000, 1500), (1024, 768)]
+)
+def test_slide_grid_shows_films_largest_and_leaves_no_hole_another_grid_avoids(shape, pairs, title):
+    sizes = [shape, shape, (256, 256), (256, 256)] * pairs
+    sizes = sizes[: 2 * pairs]
+    (page,), _ = plan_pages(sizes, paper=None, columns=None, tile_size=None, title=title, group=2)
+    columns = len({cell.caption[0] for cell in page.cells})
+    options = range(2, len(sizes) + 2, 2)
+    largest = max(shown_area(sizes, c, title) for c in options)
+    chosen = shown_area(sizes, columns, title)
+    assert chosen >= 0.99 * largest
+    for other in options:  # no grid as large has fewer empty cells
+        if shown_area(sizes, other, title) >= chosen:
+            assert empty_cells(len(sizes), other) >= empty_cells(len(sizes), columns)

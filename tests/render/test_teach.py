@@ -432,13 +432,26 @@ def box(page, selector):
     return found
 
 
+def picture(page, selector):
+    """Where the picture is drawn inside an ``object-fit: contain`` image, in page pixels."""
+    return page.locator(selector).evaluate(
+        """(image) => {
+            const r = image.getBoundingClientRect();
+            const s = Math.min(r.width / image.naturalWidth, r.height / image.naturalHeight);
+            const w = image.naturalWidth * s, h = image.naturalHeight * s;
+            return {x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2,
+                    width: w, height: h, box: [r.x, r.y, r.width, r.height]};
+        }"""
+    )
+
+
 def test_in_chromium_the_toggle_reveals_only_the_arrows_and_the_key_hides_them(
     opened, sample_data_dir, tmp_path
 ):
     page, requests, problems = opened
     button = page.locator("#case-1 .toggle")
     page.evaluate("document.getElementById('case-1').scrollIntoView()")
-    film_box = box(page, "#case-1 img.plain")
+    film_box = picture(page, "#case-1 img.plain")
     assert film_box["y"] + film_box["height"] <= 1000, "the first film fits in the window"
     assert not page.locator("#case-1 img.arrows").is_visible()
     assert not page.locator("#case-1 .answer").is_visible()
@@ -477,6 +490,39 @@ def test_in_chromium_the_toggle_reveals_only_the_arrows_and_the_key_hides_them(
     assert not page.locator("#case-1 .answer").is_visible()
     assert problems == []  # no script error, no CSP violation
     assert requests and all(u.startswith(("file:", "data:")) for u in requests), requests
+
+
+@pytest.mark.parametrize("viewport", [(1280, 1000), (1000, 640), (600, 900)])
+def test_in_chromium_every_case_shows_at_one_size_and_the_first_fits_the_window(
+    chromium, tmp_path, film, sample_data_dir, viewport
+):
+    width, height = viewport
+    result = build_teaching_page([film, sample_data_dir / "ct_hips", film], tmp_path / "quiz")
+    page = chromium.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(result.index.as_uri())
+        first, ct = picture(page, "#case-1 img.plain"), picture(page, "#case-2 img.plain")
+        assert first["box"][2:] == ct["box"][2:]  # one display box for every case
+        # The 256-pixel CT slice is enlarged like the 2140-pixel film: both fill the box,
+        # as tall as it is in a wide window, as wide as it is in a narrow one.
+        key, side = ("height", 3) if width > height else ("width", 2)
+        assert ct[key] == pytest.approx(first[key], abs=1)
+        assert ct[key] == pytest.approx(first["box"][side], abs=1)
+        assert ct["height"] > 1.5 * 256  # enlarged, not shown at its own 256 pixels
+        # At the top of the page the whole first film, header above it, is in view.
+        assert first["y"] >= 0 and first["y"] + first["height"] <= height
+        assert first["box"][1] + first["box"][3] <= height
+        # The overlay with the arrows covers exactly the plain film.
+        overlay = page.locator("#case-1 img.arrows").evaluate(
+            "(image) => { const r = image.getBoundingClientRect();"
+            " return [r.x, r.y, r.width, r.height]; }"
+        )
+        assert overlay == pytest.approx(first["box"], abs=0.5)
+        assert problems == []
+    finally:
+        page.close()
 
 
 def test_in_chromium_keys_move_between_cases_and_toggle_all(opened):

@@ -189,6 +189,32 @@ def test_a_decoder_panic_becomes_one_line_naming_file_frame_and_decoder(pydicom_
     )
 
 
+LONG_REASON = "the codestream ends before the tile-part header finishes " * 8
+
+
+def long_winded_decoder(src, runner):  # a pydicom decoding plugin
+    raise ValueError(LONG_REASON)
+
+
+def test_a_long_decoder_error_is_cut_at_a_word_boundary(pydicom_files, monkeypatch):
+    RLELosslessDecoder.add_plugin("wordy", (__name__, "long_winded_decoder"))
+    try:
+        monkeypatch.setitem(decoders.PREFERRED_PLUGINS, pydicom.uid.RLELossless, ("wordy",))
+        monkeypatch.setattr(decoders, "plugins_for", lambda ts: ("wordy",))
+        image = open_image(pydicom_files / "SC_rgb_rle_2frame.dcm")
+        with pytest.raises(UnreadableImageError) as caught:
+            image.pixels(1)
+    finally:
+        RLELosslessDecoder.remove_plugin("wordy")
+    message = str(caught.value)
+    assert "\n" not in message
+    reason = message.split("(wordy: ", 1)[1].removesuffix(")")
+    assert reason.endswith("...") and len(reason) <= 200
+    quoted = reason.removesuffix("...")
+    assert LONG_REASON.startswith(quoted)
+    assert LONG_REASON[len(quoted)] == " "  # the cut falls between two words
+
+
 def test_keyboard_interrupt_in_a_decoder_is_not_swallowed(pydicom_files, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
