@@ -120,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--strip-labels", action="store_true", help="leave out the arrows' labels (blind quiz)"
     )
+    render.add_argument(
+        "--orientation-markers",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="draw R/L, A/P, H/F letters on the edges when the file or sidecar says them "
+        "(default: off)",
+    )
 
     annotate = sub.add_parser("annotate", help="add an arrow, a text or a ruler to an image")
     annotate.add_argument("path", metavar="PATH", help="a DICOM file or an image")
@@ -278,6 +285,7 @@ def _render(args: argparse.Namespace) -> int:
         pair=args.pair,
         strip_labels=args.strip_labels,
         warn=_warn,
+        orientation_markers=args.orientation_markers,
     )
     return 0
 

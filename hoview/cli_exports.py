@@ -106,6 +106,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strip-labels", action="store_true", help="leave out the arrows' labels (blind quiz)"
     )
+    parser.add_argument(
+        "--orientation-markers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="draw R/L, A/P, H/F letters on each film's edges when the file or sidecar "
+        "says them (default: on)",
+    )
 
 
 def _requests(args: argparse.Namespace) -> list:
@@ -139,6 +146,7 @@ def run_montage(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
         strip_labels=args.strip_labels,
         progress=_film_progress(),
         warn=warn,
+        orientation_markers=args.orientation_markers,
     )
     pages = f", {result.pages} pages" if result.pages > 1 else ""
     emit(f"wrote {out}: {result.tiles} tiles{pages}")
@@ -162,6 +170,7 @@ def run_teach(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
         strip_labels=args.strip_labels,
         progress=_film_progress(),
         warn=warn,
+        orientation_markers=args.orientation_markers,
     )
     emit(f"wrote {result.index}: {result.cases} cases")
     return 0

@@ -73,6 +73,42 @@ def _entries(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Entry]:
     return entries
 
 
+#: Direction letters and their opposites (Patient Orientation, PS3.3 C.7.6.1.1.1).
+_AXES = {"L": "LR", "R": "LR", "A": "AP", "P": "AP", "H": "HF", "F": "HF"}
+
+
+def check_orientation(value: Any, name: str = "orientation") -> tuple[str, str]:
+    """Return two valid patient directions (row, column), upper-cased, or raise.
+
+    Each is one to three of the letters ``L R A P H F`` with no axis twice, and the two
+    do not start on the same axis (PS3.3 C.7.6.1.1.1).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a sequence of two strings.
+    ValueError
+        If a direction is empty, has another letter or names an axis twice.
+    """
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
+        raise TypeError(f"{name}: expected two directions such as ['L', 'F'], got {value!r}")
+    out = []
+    for i, direction in enumerate(value):
+        if not isinstance(direction, str):
+            raise TypeError(f"{name}[{i}]: expected a string, got {c.type_name(direction)}")
+        letters = direction.strip().upper()
+        axes = [_AXES.get(ch) for ch in letters]
+        if not 1 <= len(letters) <= 3 or None in axes or len(set(axes)) != len(axes):
+            raise ValueError(
+                f"{name}[{i}]: {direction!r} is not one to three of the letters "
+                "L R A P H F with no axis twice"
+            )
+        out.append(letters)
+    if _AXES[out[0][0]] == _AXES[out[1][0]]:
+        raise ValueError(f"{name}: rows and columns cannot both run along {out[0][0]}/{out[1][0]}")
+    return out[0], out[1]
+
+
 class AnnotationDocument(LayerEdits):
     """The annotations of one image, in layers.
 
@@ -136,6 +172,8 @@ class AnnotationDocument(LayerEdits):
         if extra is not None and not isinstance(extra, Mapping):
             raise TypeError(f"extra: expected a mapping, got {c.type_name(extra)}")
         self.extra: dict[str, Any] = dict(extra or {})
+        if self.extra.get("orientation") is not None:
+            self.extra["orientation"] = list(check_orientation(self.extra["orientation"]))
         self.events = EventEmitter()
         self.edits = EventEmitter()
         self.disk_state: Any = None
@@ -167,6 +205,17 @@ class AnnotationDocument(LayerEdits):
     def annotations_visible(self) -> bool:
         """The document-wide show/hide switch (the viewer's H key)."""
         return bool(self._view["annotations_visible"])
+
+    @property
+    def orientation(self) -> tuple[str, str] | None:
+        """Where the image's rows and columns point in the patient, or ``None``.
+
+        The two values of Patient Orientation (0020,0020), e.g. ``("L", "F")`` for an AP
+        pelvis; set for images whose file does not say (raster films), see
+        :meth:`set_orientation`. Saved as the sidecar's top-level ``orientation``.
+        """
+        value = self.extra.get("orientation")
+        return None if value is None else (str(value[0]), str(value[1]))
 
     def __len__(self) -> int:
         return len(self._annotations)
@@ -366,6 +415,30 @@ class AnnotationDocument(LayerEdits):
             self._view["annotations_visible"] = visible
             self.revision += 1
             self.events.emit(DocumentEvent("visibility_changed"))
+
+    def set_orientation(self, orientation: Sequence[str] | None) -> None:
+        """Say where the image's rows and columns point in the patient (not undoable).
+
+        Parameters
+        ----------
+        orientation : sequence of two str, or None
+            Row and column directions as in Patient Orientation (0020,0020), e.g.
+            ``("L", "F")``; ``None`` removes it. Emits ``"orientation_changed"``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If it is not two valid directions (see :func:`check_orientation`).
+        """
+        value = None if orientation is None else list(check_orientation(orientation))
+        if self.extra.get("orientation") == value:
+            return
+        if value is None:
+            self.extra.pop("orientation", None)
+        else:
+            self.extra["orientation"] = value
+        self.revision += 1
+        self.events.emit(DocumentEvent("orientation_changed"))
 
     def update_view(self, **values: Any) -> None:
         """Set other viewer state kept in the sidecar (JSON values; not undoable)."""

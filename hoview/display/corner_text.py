@@ -48,10 +48,15 @@ def corner_text(
         The view state; every key is optional:
 
         - ``window_center``, ``window_width`` : float -- the VOI window;
+          ``window_name`` : str -- its name (the file's Window Center & Width
+          Explanation (0028,1055) or the preset's), written after it;
           ``voi_label`` : str -- shown instead when there is no window (a VOI LUT);
         - ``zoom`` : float -- screen pixels per image pixel;
         - ``frame`` : int -- the frame number from 1 (as in DICOM), or
           ``frame_index`` : int -- from 0; ``frame_count`` : int;
+          ``instance_number`` : int -- Instance Number (0020,0013) of the image
+          shown, when each image of the series is a file of its own: written as
+          ``Im: 1 / 40 (#40)`` (the place in the series, then the file's number);
         - ``rotation`` : int -- degrees clockwise; ``flip_h``, ``flip_v``,
           ``invert`` : bool.
     anonymous : bool
@@ -175,7 +180,9 @@ def _image(meta: Mapping[str, Any], view: Mapping[str, Any]) -> list[str]:
 def _display(view: Mapping[str, Any]) -> list[str]:
     center, width = _number(view.get("window_center")), _number(view.get("window_width"))
     if center is not None and width is not None:
+        name = _text(view.get("window_name"))
         window = f"W: {_short(width)} L: {_short(center)}"
+        window = f"{window} \N{EM DASH} {name}" if name else window
     else:
         window = _text(view.get("voi_label"))
     zoom = _number(view.get("zoom"))
@@ -199,7 +206,9 @@ def _frame(view: Mapping[str, Any]) -> str:
     count = _number(view.get("frame_count"))
     if number is None:
         return ""
-    return f"Im: {int(number)} / {int(count)}" if count else f"Im: {int(number)}"
+    text = f"Im: {int(number)} / {int(count)}" if count else f"Im: {int(number)}"
+    instance = _number(view.get("instance_number"))
+    return f"{text} (#{int(instance)})" if instance is not None else text
 
 
 def _slice(meta: Mapping[str, Any]) -> str:

@@ -43,6 +43,13 @@ CT_PRESETS = (
 #: Float frames larger than this are subsampled for their histogram.
 _MAX_FLOAT_SAMPLES = 2_000_000
 
+#: Bins of the histogram the three-class Otsu split searches (256 x 256 / 2 pairs).
+_OTSU_BINS = 256
+
+#: Two windows whose ends both differ by less than this share of the wider one's
+#: width look the same on screen: the later one is left out of the presets.
+DUPLICATE_TOLERANCE = 0.08
+
 
 def histogram(stored: np.ndarray, attrs: PixelAttributes) -> tuple[np.ndarray, np.ndarray]:
     """Distinct modality values of a frame, ascending, and how many pixels have each.
@@ -111,10 +118,53 @@ def _otsu(values: np.ndarray, counts: np.ndarray) -> float:
     return float(values[k] + values[k + 1]) / 2
 
 
-def _window(low: float, high: float, name: str) -> Window:
+def _otsu3(values: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """Split a histogram in three classes, largest between-class variance (Otsu, 1979).
+
+    The histogram is first binned to at most :data:`_OTSU_BINS` bins; the two
+    thresholds are bin edges. A histogram of fewer than three distinct values is
+    split at its Otsu threshold twice.
+    """
+    if values.size < 3:
+        split = _otsu(values, counts)
+        return split, split
+    edges = np.linspace(values[0], values[-1], min(_OTSU_BINS, values.size) + 1)
+    binned = np.histogram(values, bins=edges, weights=counts.astype(np.float64))[0]
+    sums = np.histogram(values, bins=edges, weights=counts * values)[0]
+    weight, total = np.cumsum(binned), np.cumsum(sums)
+    # Thresholds after bin i and after bin j (i < j): classes [0, i], (i, j], (j, end].
+    i, j = np.triu_indices(binned.size - 1, k=1)
+    w0, w1, w2 = weight[i], weight[j] - weight[i], weight[-1] - weight[j]
+    s0, s1, s2 = total[i], total[j] - total[i], total[-1] - total[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = s0 * s0 / w0 + s1 * s1 / w1 + s2 * s2 / w2
+    between[(w0 <= 0) | (w1 <= 0) | (w2 <= 0)] = -np.inf
+    if not np.isfinite(between).any():
+        split = _otsu(values, counts)
+        return split, split
+    k = int(np.argmax(between))
+    return float(edges[i[k] + 1]), float(edges[j[k] + 1])
+
+
+def _window(low: float, high: float, name: str, integer: bool = False) -> Window:
+    """Make a ``LINEAR_EXACT`` window from ``low`` to ``high``.
+
+    With ``integer`` (the modality values are integers) the centre and the width are
+    whole numbers too, as a file's own windows on integer data are: ``low`` is kept
+    (rounded down) and ``high`` moved up by at most two to an even width.
+    """
+    if integer:
+        low = float(np.floor(low))
+        high = max(float(np.ceil(high)), low + 1)
+        high += (high - low) % 2
     if high > low:
         return Window((low + high) / 2, high - low, "LINEAR_EXACT", name)
     return Window(low + 0.5, 1.0, "LINEAR_EXACT", name)
+
+
+def _integers(values: np.ndarray) -> bool:
+    """Tell whether every modality value is a whole number."""
+    return bool(values.size) and bool(np.all(values == np.rint(values)))
 
 
 def auto_window(
@@ -166,7 +216,7 @@ def _auto(values: np.ndarray, counts: np.ndarray, low_q: float, high_q: float) -
     low, high = _percentiles(values, counts, [low_q, high_q])
     if high <= low:
         low, high = float(values[0]), float(values[-1])
-    return _window(low, high, "Auto")
+    return _window(low, high, "Auto", _integers(values))
 
 
 def radiograph_presets(stored: np.ndarray, attrs: PixelAttributes) -> list[Window]:
@@ -174,20 +224,25 @@ def radiograph_presets(stored: np.ndarray, attrs: PixelAttributes) -> list[Windo
 
     hoview's own heuristic, not from a standard (radiograph values are not calibrated
     like Hounsfield units). On the histogram :func:`auto_window` uses (padding and
-    background/collimation spikes left out):
+    background/collimation spikes left out), with ``p_lo`` and ``p_hi`` its 0.5th and
+    99.5th percentiles (:data:`AUTO_PERCENTILES`):
 
-    - "Auto" runs from the 0.5th to the 99.5th percentile (:data:`AUTO_PERCENTILES`).
-    - The histogram is split at Otsu's threshold ``t``, the value that best separates
-      a dark and a bright class (largest between-class variance). On a radiograph
-      the bright class is bone and the dark one soft tissue and air.
-    - "Bone" runs from ``t`` to the 99.5th percentile: all grey levels go to cortex
-      and trabeculae, soft tissue goes black. Centred on the upper part.
-    - "Soft tissue" runs from the 0.5th percentile to ``t``: fat planes, muscle and
-      skin lines get the contrast, bone goes white. Centred lower.
+    - "Auto" runs from ``p_lo`` to ``p_hi``.
+    - The histogram is split in three classes by the two-threshold Otsu method
+      (largest between-class variance): air and direct exposure, soft tissue, bone.
+      ``t1`` is the air/soft tissue threshold, ``t2`` the soft tissue/bone one, and
+      ``s = t2 - t1`` the spread of soft tissue.
+    - "Soft tissue" runs from ``t1 - s/2`` to ``t2 + s/2`` (within ``p_lo..p_hi``):
+      skin line, fat planes and muscle get the contrast, air goes dark and bone
+      light grey, still showing its outline, as a soft-tissue print of a film does.
+    - "Bone" runs from the middle of the soft tissue, ``(t1 + t2) / 2``, to
+      ``p_hi``: all grey levels go to cortex and trabeculae, soft tissue stays a dark
+      grey, so the outline of the limb is still seen.
 
-    Together the two cover the Auto window. When low values are shown bright
-    (``attrs.presentation_inverse``: MONOCHROME1 or Presentation LUT Shape INVERSE)
-    bone is the low class, and the two swap sides.
+    When low values are shown bright (``attrs.presentation_inverse``: MONOCHROME1 or
+    Presentation LUT Shape INVERSE) bone is the low class: "Bone" then runs from
+    ``p_lo`` to ``(t1 + t2) / 2``. On integer modality values every centre and width
+    is an integer.
 
     Parameters
     ----------
@@ -206,12 +261,17 @@ def radiograph_presets(stored: np.ndarray, attrs: PixelAttributes) -> list[Windo
     auto = _auto(values, counts, *AUTO_PERCENTILES)
     if values.size == 0:
         return [auto, _window(0.0, 0.0, "Bone"), _window(0.0, 0.0, "Soft tissue")]
+    integer = _integers(values)
     low, high = _percentiles(values, counts, list(AUTO_PERCENTILES))
-    split = min(max(_otsu(values, counts), low), high)
-    bright, dark = (low, split), (split, high)
-    if not attrs.presentation_inverse:
-        bright, dark = dark, bright
-    return [auto, _window(*bright, "Bone"), _window(*dark, "Soft tissue")]
+    t1, t2 = _otsu3(values, counts)
+    spread = t2 - t1
+    middle = min(max((t1 + t2) / 2, low), high)
+    soft = _window(max(low, t1 - spread / 2), min(high, t2 + spread / 2), "Soft tissue", integer)
+    if attrs.presentation_inverse:
+        bone = _window(low, middle, "Bone", integer)
+    else:
+        bone = _window(middle, high, "Bone", integer)
+    return [auto, bone, soft]
 
 
 def ct_presets() -> list[Window]:
@@ -232,9 +292,10 @@ def presets_for(stored: np.ndarray, attrs: PixelAttributes, modality: str) -> li
     The file's own windows (Window Center (0028,1050) / Width (0028,1051)) come
     first, then the modality's presets: :func:`ct_presets` for CT in Hounsfield units,
     :func:`radiograph_presets` for the :data:`RADIOGRAPH_MODALITIES` (and unknown
-    modality ``""``), :func:`auto_window` alone otherwise. A preset equal to an
-    earlier window (same centre, width and function) is left out. Colour images get
-    no presets.
+    modality ``""``), :func:`auto_window` alone otherwise. A preset that looks the
+    same as an earlier window (:func:`same_look`), or has the name of one of the
+    file's windows (case aside: the file's "BONE" wins over hoview's "Bone"), is left
+    out. Colour images get no presets.
 
     Parameters
     ----------
@@ -260,11 +321,24 @@ def presets_for(stored: np.ndarray, attrs: PixelAttributes, modality: str) -> li
         extra = radiograph_presets(stored, attrs)
     else:
         extra = [auto_window(stored, attrs)]
+    named = {window.name.strip().casefold() for window in attrs.windows}
+    extra = [w for w in extra if w.name.casefold() not in named]  # the file's "BONE" wins
     result: list[Window] = []
-    seen: set[tuple[float, float, str]] = set()
     for window in (*attrs.windows, *extra):
-        key = (round(window.center, 6), round(window.width, 6), window.function)
-        if key not in seen:
-            seen.add(key)
+        if not any(same_look(window, earlier) for earlier in result):
             result.append(window)
     return result
+
+
+def same_look(a: Window, b: Window) -> bool:
+    """Tell whether two windows show an image alike: a duplicate preset.
+
+    Both ends (:attr:`Window.low`, :attr:`Window.high`) differ by less than
+    :data:`DUPLICATE_TOLERANCE` of the wider window's width, and the VOI LUT
+    Functions are both linear (``LINEAR``, ``LINEAR_EXACT``) or the same.
+    """
+    linear = ("LINEAR", "LINEAR_EXACT")
+    if a.function != b.function and not (a.function in linear and b.function in linear):
+        return False
+    reach = DUPLICATE_TOLERANCE * max(a.width, b.width)
+    return abs(a.low - b.low) <= reach and abs(a.high - b.high) <= reach

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hoview.annotations import AnnotationDocument
 from hoview.annotations import load as load_annotations
 from hoview.annotations.labels import without_labels
 from hoview.errors import HoviewError
 from hoview.render.export import (
     choose_layers,
     draw_annotations,
+    draw_orientation_markers,
+    film_edge_labels,
     pick_frame,
     render_frame,
     save_image,
@@ -23,6 +26,7 @@ from hoview.render.film import render_film
 from hoview.render.formats import DICOM_SUFFIXES, output_format
 from hoview.render.montage import compose_pair
 from hoview.render.secondary_capture import write_secondary_capture
+from hoview.sources.base import ImageSource
 from hoview.sources.burned_in import burned_in_warning
 
 
@@ -30,6 +34,17 @@ def check_output(out: Path) -> None:
     """Refuse an output name whose ending ``render`` cannot write, before any work."""
     if out.suffix.lower() not in DICOM_SUFFIXES:
         output_format(out, also=DICOM_SUFFIXES)
+
+
+def _stated(source: ImageSource) -> AnnotationDocument | None:
+    """Return the image's annotations for their ``orientation``; ``None`` if unreadable.
+
+    The markers are an extra: a sidecar that cannot be read leaves them to the header.
+    """
+    try:
+        return load_annotations(source.path, source.identity)
+    except HoviewError:
+        return None
 
 
 def render_to_file(
@@ -44,6 +59,7 @@ def render_to_file(
     pair: bool = False,
     strip_labels: bool = False,
     warn: Callable[[str], None] | None = None,
+    orientation_markers: bool = False,
 ) -> None:
     """``hoview render``: open ``path``, render one frame, write ``out``.
 
@@ -75,6 +91,9 @@ def render_to_file(
         Called with a one-line warning before writing, when the source's pixels may
         carry burned-in identifying text, and with each of the source's
         :attr:`~hoview.sources.base.ImageSource.warnings` (pixel data padded...).
+    orientation_markers : bool
+        Draw orientation letters (R, L, H, F...) on the image's edges, from the header
+        or the sidecar's ``orientation``; off by default.
     """
     check_output(out)
     if pair and not annotations:
@@ -89,7 +108,12 @@ def render_to_file(
     description = "rendered by hoview"
     if pair:
         film = render_film(
-            chosen, window=window, scale=scale, layers=layers, strip_labels=strip_labels
+            chosen,
+            window=window,
+            scale=scale,
+            layers=layers,
+            strip_labels=strip_labels,
+            orientation_markers=orientation_markers,
         )
         array = compose_pair(film)
         description = "the same image without and with arrows, side by side"
@@ -111,6 +135,8 @@ def render_to_file(
                     source.pixel_spacing,
                 )
                 description = "rendered by hoview with annotations"
+        if orientation_markers:
+            array = draw_orientation_markers(array, film_edge_labels(chosen, _stated(source)))
     if out.suffix.lower() in DICOM_SUFFIXES:
         write_secondary_capture(array, out, source.metadata, description)
     else:

@@ -13,16 +13,18 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 
 from hoview.annotations import AnnotationDocument
 from hoview.annotations.atomic import write_atomic
 from hoview.display.attributes import Window
+from hoview.display.orientation import EdgeLabels, view_edge_labels
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
 from hoview.errors import FrameOutOfRangeError, HoviewError
 from hoview.render.formats import PDF_SUFFIX, output_format
-from hoview.render.paint import paint_annotations
+from hoview.render.paint import paint_annotations, paint_orientation_markers
 from hoview.render.qimage import array_to_qimage, qimage_to_array
 from hoview.sources.base import Frame
 
@@ -239,6 +241,34 @@ def draw_annotations(
         )
     finally:
         painter.end()
+    return qimage_to_array(image)
+
+
+def film_edge_labels(frame: Frame, document: AnnotationDocument | None = None) -> EdgeLabels | None:
+    """Return the orientation letters of an exported (unrotated) frame, if known.
+
+    From the sidecar's ``orientation`` when ``document`` states one, else from the
+    header's Patient Orientation (0020,0020) or Image Orientation (Patient) (0020,0037).
+    """
+    stated = document.orientation if document is not None else None
+    return view_edge_labels(frame.source.metadata, stated)
+
+
+def draw_orientation_markers(array: np.ndarray, labels: EdgeLabels | None) -> np.ndarray:
+    """Return ``array`` (uint8 grey or RGB) as RGB with orientation letters on its edges.
+
+    The letters' size is relative to the image (see
+    :func:`hoview.render.paint.paint_orientation_markers`); ``labels=None`` draws
+    nothing and returns the array as RGB.
+    """
+    ensure_gui()
+    image = array_to_qimage(array).convertToFormat(QImage.Format.Format_RGB32)
+    if labels is not None:
+        painter = QPainter(image)
+        try:
+            paint_orientation_markers(painter, labels, QRectF(0, 0, image.width(), image.height()))
+        finally:
+            painter.end()
     return qimage_to_array(image)
 
 

@@ -25,7 +25,9 @@ from hoview.display.viewport import render_full
 from hoview.render.export import (
     choose_layers,
     draw_annotations,
+    draw_orientation_markers,
     ensure_gui,
+    film_edge_labels,
     frame_number,
     pick_frame,
     series_frames,
@@ -152,6 +154,7 @@ def render_film(
     layers: Sequence[str] = (),
     strip_labels: bool = False,
     invert: bool = False,
+    orientation_markers: bool = False,
 ) -> Film:
     """Render one frame plain and with annotations.
 
@@ -174,6 +177,9 @@ def render_film(
         Leave out the users' labels and text (for a blind quiz).
     invert : bool
         Show the film negated; annotations keep their colour.
+    orientation_markers : bool
+        Draw the orientation letters (R, L, H, F...) on the edges of both images,
+        when the header or the sidecar's ``orientation`` says them.
 
     Returns
     -------
@@ -203,6 +209,11 @@ def render_film(
         annotated = draw_annotations(plain, drawn, frame.number, used, wanted, source.pixel_spacing)
     else:
         annotated = plain.copy()
+    if orientation_markers:
+        labels = film_edge_labels(frame, document)
+        if labels is not None:
+            plain = draw_orientation_markers(plain, labels)
+            annotated = draw_orientation_markers(annotated, labels)
     teaching = document.extra.get("teaching")
     return Film(
         plain=plain,

@@ -261,6 +261,7 @@ def compose_montage(
     strip_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    orientation_markers: bool = True,
 ) -> tuple[list[np.ndarray], MontageResult]:
     """Render films into a grid: one slide-sized image, or paper pages.
 
@@ -286,6 +287,8 @@ def compose_montage(
         ``progress(done, total)`` after each film.
     warn : callable, optional
         Called before any rendering with each burned-in text warning (one per source).
+    orientation_markers : bool
+        Draw orientation letters on each film's edges where they are known (default on).
 
     Returns
     -------
@@ -324,6 +327,7 @@ def compose_montage(
             invert=request.invert,
             scale=min(box[2] / frame.columns, box[3] / frame.rows),
             strip_labels=strip_labels,
+            orientation_markers=orientation_markers,
         )
 
     pairs_of = enumerate(zip(films, frames, strict=True))
@@ -361,6 +365,7 @@ def build_montage(
     strip_labels: bool = False,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    orientation_markers: bool = True,
 ) -> MontageResult:
     """``hoview montage``: :func:`compose_montage`, then write PNG, JPEG, TIFF or PDF.
 
@@ -389,6 +394,7 @@ def build_montage(
             strip_labels=strip_labels,
             progress=progress,
             warn=warn,
+            orientation_markers=orientation_markers,
         )
     except ValueError as exc:
         raise HoviewError(out, str(exc)) from None

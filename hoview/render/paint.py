@@ -1,9 +1,18 @@
 """The one function that draws annotations, for the screen and for every export.
 
 Annotations are stored in image pixel coordinates (origin at the top-left corner of the
-top-left pixel). The caller gives the image-to-device transform; sizes come from each
-annotation's style, which is relative to the image, so an export at any scale and the
-viewer at any zoom show the same picture.
+top-left pixel). The caller gives the image-to-device transform, and the points follow
+it. Glyph sizes (line width, arrow head, outline, text) come in two modes:
+
+- relative to the output (exports, ``screen=None``): each annotation's style is a
+  fraction of the image diagonal, so a thumbnail and a full-size export show the same
+  picture;
+- device pixels (the viewer, ``screen=GlyphSizes(...)``): glyphs keep their size on
+  screen at every zoom, as OHIF, Weasis and RadiAnt draw them.
+
+Text is laid out after its anchor has been mapped through the transform, in device
+space: it follows the image but a flip or a rotation never mirrors or turns its glyphs.
+Orientation markers (:func:`paint_orientation_markers`) are drawn here too.
 """
 
 from __future__ import annotations
@@ -17,7 +26,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 
 from hoview.annotations import AnnotationDocument, Arrow, Ruler, Text
 from hoview.annotations.shapes import Annotation
-from hoview.annotations.style import ResolvedStyle
+from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
+from hoview.display.orientation import EdgeLabels
 
 #: Selected annotations get a halo of this colour.
 SELECTION_COLOUR = "#2f9bff"
@@ -26,6 +36,46 @@ MIN_LINE_PX = 1.5
 MIN_OUTLINE_PX = 1.0
 MIN_HEAD_PX = 7.0
 MIN_FONT_PX = 9.0
+#: Orientation marker height as a fraction of the output's shorter side (exports).
+MARKER_FRACTION = 0.04
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GlyphSizes:
+    """Annotation sizes on screen, in device pixels, whatever the zoom.
+
+    They are the sizes of an annotation with the default style; one whose style asks
+    for a thicker line or a larger text than the default is drawn larger by the same
+    ratio.
+
+    Parameters
+    ----------
+    line_width, head_length, font_size : float
+        Stroke width, arrow head length and text height in device pixels (positive).
+
+    Raises
+    ------
+    ValueError
+        If a size is not a positive finite number.
+    """
+
+    line_width: float = 3.0
+    head_length: float = 18.0
+    font_size: float = 15.0
+
+    def __post_init__(self) -> None:
+        for name in ("line_width", "head_length", "font_size"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number of pixels, not {value!r}")
+
+
+#: The screen sizes the viewer offers as a preference, by name.
+SCREEN_SIZES = {
+    "small": GlyphSizes(2.0, 13.0, 12.0),
+    "medium": GlyphSizes(3.0, 18.0, 15.0),
+    "large": GlyphSizes(4.5, 26.0, 20.0),
+}
 
 
 def paint_annotations(
@@ -37,6 +87,7 @@ def paint_annotations(
     layers: Collection[str] | None = None,
     pixel_spacing: tuple[float, float] | None = None,
     selected: Collection[str] = (),
+    screen: GlyphSizes | None = None,
 ) -> int:
     """Draw the document's visible annotations on one frame.
 
@@ -48,7 +99,7 @@ def paint_annotations(
         The annotations; what it says is visible is drawn (the "H" switch, layer
         visibility), in layer order.
     transform : QTransform
-        Maps image pixel coordinates to device coordinates (zoom, pan, rotation).
+        Maps image pixel coordinates to device coordinates (zoom, pan, rotation, flips).
     frame : int
         The frame shown, from 1.
     layers : collection of str, optional
@@ -57,6 +108,9 @@ def paint_annotations(
         (row, column) mm per pixel, for ruler lengths; pixels when ``None``.
     selected : collection of str
         Ids drawn with a selection halo.
+    screen : GlyphSizes, optional
+        Draw glyphs at these sizes in device pixels (the viewer); ``None`` keeps them
+        relative to the output image (exports).
 
     Returns
     -------
@@ -64,26 +118,79 @@ def paint_annotations(
         How many annotations were drawn.
     """
     drawn = 0
-    device_scale = math.sqrt(abs(transform.determinant())) or 1.0
+    device_scale = transform_scale(transform)
+    default = _default_style(document)
     painter.save()
+    base = painter.transform()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    painter.setTransform(transform, combine=True)
     try:
         for annotation in document.visible_annotations(frame):
             if layers is not None and annotation.layer not in layers:
                 continue
-            style = at_least_visible(document.resolved_style(annotation), device_scale)
-            path = annotation_path(annotation, style, pixel_spacing)
-            if annotation.id in selected:
-                _stroke(painter, path, SELECTION_COLOUR, style.line_width * 2.5)
-            if style.outline is not None:
-                _stroke(painter, path, style.outline, 2 * style.outline_width)
-            painter.fillPath(path, QBrush(QColor(style.colour)))
+            style = glyph_style(document.resolved_style(annotation), device_scale, screen, default)
+            shape, text = annotation_glyphs(annotation, style, transform, pixel_spacing)
+            halo = annotation.id in selected
+            painter.setTransform(transform * base)  # image -> device
+            _draw(painter, shape, style, 1.0, halo)
+            if not text.isEmpty():
+                painter.setTransform(base)  # upright text, already placed on the device
+                _draw(painter, text, style, device_scale, halo)
             drawn += 1
     finally:
         painter.restore()
     return drawn
+
+
+def transform_scale(transform: QTransform) -> float:
+    """Return device pixels per image pixel of an image-to-device transform."""
+    return math.sqrt(abs(transform.determinant())) or 1.0
+
+
+def _default_style(document: AnnotationDocument) -> ResolvedStyle:
+    identity = document.identity
+    return DEFAULT_STYLE.resolve(int(identity["columns"]), int(identity["rows"]))
+
+
+def glyph_style(
+    style: ResolvedStyle,
+    device_scale: float,
+    screen: GlyphSizes | None = None,
+    default: ResolvedStyle | None = None,
+) -> ResolvedStyle:
+    """Return the style to draw with, in image pixels, at ``device_scale``.
+
+    Parameters
+    ----------
+    style : ResolvedStyle
+        The annotation's style (:meth:`AnnotationDocument.resolved_style`).
+    device_scale : float
+        Device pixels per image pixel.
+    screen : GlyphSizes, optional
+        Device-pixel sizes (the viewer). ``None``: the style's own sizes, relative to
+        the image, grown to the device minimums (:func:`at_least_visible`).
+    default : ResolvedStyle, optional
+        The default style of the same image; a style larger than it is drawn larger
+        on screen by the same ratio. Without it every annotation gets ``screen``.
+
+    Returns
+    -------
+    ResolvedStyle
+    """
+    if screen is None:
+        return at_least_visible(style, device_scale)
+    ref = default or style
+    k = 1.0 / device_scale
+    line = screen.line_width * style.line_width / ref.line_width * k
+    head = max(screen.head_length * style.head_length / ref.head_length * k, 4 * line)
+    return dataclasses.replace(
+        style,
+        line_width=line,
+        outline_width=max(0.3 * line, MIN_OUTLINE_PX * k),
+        head_length=head,
+        head_width=style.head_width * head / style.head_length,
+        font_size=screen.font_size * style.font_size / ref.font_size * k,
+    )
 
 
 def at_least_visible(style: ResolvedStyle, device_scale: float) -> ResolvedStyle:
@@ -120,26 +227,135 @@ def _stroke(painter: QPainter, path: QPainterPath, colour: str, width: float) ->
     painter.strokePath(path, pen)
 
 
+def _draw(
+    painter: QPainter, path: QPainterPath, style: ResolvedStyle, k: float, halo: bool
+) -> None:
+    """Halo, outline, fill; ``k`` turns the style's image pixels into path units."""
+    if path.isEmpty():
+        return
+    if halo:
+        _stroke(painter, path, SELECTION_COLOUR, style.line_width * 2.5 * k)
+    if style.outline is not None:
+        _stroke(painter, path, style.outline, 2 * style.outline_width * k)
+    painter.fillPath(path, QBrush(QColor(style.colour)))
+
+
+def draw_shape(
+    painter: QPainter, path: QPainterPath, style: ResolvedStyle, scale: float = 1.0
+) -> None:
+    """Draw one annotation's path as :func:`paint_annotations` draws it: outline, fill.
+
+    For the viewer's tools (the arrow being drawn), so that nothing else paints
+    annotations. ``scale`` turns the style's widths into the path's units.
+    """
+    _draw(painter, path, style, scale, False)
+
+
+def annotation_glyphs(
+    annotation: Annotation,
+    style: ResolvedStyle,
+    transform: QTransform,
+    pixel_spacing: tuple[float, float] | None = None,
+) -> tuple[QPainterPath, QPainterPath]:
+    """Return what an annotation draws: its shape and its text.
+
+    Parameters
+    ----------
+    annotation : Annotation
+        An arrow, a text or a ruler.
+    style : ResolvedStyle
+        Sizes in image pixels (see :func:`glyph_style`).
+    transform : QTransform
+        Image to device coordinates.
+    pixel_spacing : tuple of float, optional
+        For ruler lengths in mm.
+
+    Returns
+    -------
+    shape : QPainterPath
+        Lines and heads in image coordinates (draw it through ``transform``).
+    text : QPainterPath
+        Labels in device coordinates, upright, their anchors mapped through
+        ``transform``; empty when there is no text.
+    """
+    scale = transform_scale(transform)
+    font_px = style.font_size * scale
+    if isinstance(annotation, Arrow):
+        shape = arrow_path(annotation.tail, annotation.head, style)
+        text = QPainterPath()
+        if annotation.label:
+            tail = transform.map(QPointF(*annotation.tail))
+            head = transform.map(QPointF(*annotation.head))
+            text = _label_path(annotation.label, tail, head, font_px)
+        return shape, text
+    if isinstance(annotation, Text):
+        anchor = transform.map(QPointF(*annotation.anchor))
+        return QPainterPath(), _text_path(annotation.text, anchor, font_px)
+    if isinstance(annotation, Ruler):
+        return _ruler_path(annotation, style, transform, pixel_spacing)
+    raise TypeError(f"cannot draw a {type(annotation).__name__}")
+
+
 def annotation_path(
     annotation: Annotation,
     style: ResolvedStyle,
     pixel_spacing: tuple[float, float] | None = None,
+    transform: QTransform | None = None,
 ) -> QPainterPath:
-    """Return the filled outline of an annotation in image coordinates.
+    """Return the filled outline of everything an annotation draws, in image coordinates.
 
-    The same path is filled with the colour and stroked with the outline, and the
-    viewer uses it for hit testing.
+    With ``transform`` the text is where :func:`paint_annotations` puts it on that
+    device (upright, mapped back into the image), so the viewer can hit-test the
+    painted shape; without it, the text is laid out in image coordinates.
     """
-    if isinstance(annotation, Arrow):
-        path = arrow_path(annotation.tail, annotation.head, style)
-        if annotation.label:
-            path.addPath(_label_path(annotation.label, annotation.tail, annotation.head, style))
-        return path
-    if isinstance(annotation, Text):
-        return _text_path(annotation.text, QPointF(*annotation.anchor), style)
-    if isinstance(annotation, Ruler):
-        return _ruler_path(annotation, style, pixel_spacing)
-    raise TypeError(f"cannot draw a {type(annotation).__name__}")
+    transform = QTransform() if transform is None else transform
+    shape, text = annotation_glyphs(annotation, style, transform, pixel_spacing)
+    if not text.isEmpty():
+        inverse, invertible = transform.inverted()
+        if invertible:
+            shape.addPath(inverse.map(text))
+    return shape
+
+
+def painted_path(
+    document: AnnotationDocument,
+    annotation: Annotation,
+    transform: QTransform,
+    *,
+    screen: GlyphSizes | None = None,
+    pixel_spacing: tuple[float, float] | None = None,
+) -> tuple[QPainterPath, ResolvedStyle]:
+    """Return an annotation's painted outline (image coordinates) and its drawn style.
+
+    The same sizes and text placement as :func:`paint_annotations` with the same
+    ``transform`` and ``screen``: what a hit test should use.
+    """
+    style = drawn_style(document, annotation, transform_scale(transform), screen)
+    return annotation_path(annotation, style, pixel_spacing, transform), style
+
+
+def drawn_style(
+    document: AnnotationDocument,
+    annotation: Annotation,
+    device_scale: float,
+    screen: GlyphSizes | None = None,
+) -> ResolvedStyle:
+    """Return the style :func:`paint_annotations` draws an annotation with (image pixels).
+
+    Parameters
+    ----------
+    document : AnnotationDocument
+        The annotation's document (its layer colour, the image size).
+    annotation : Annotation
+        One of its annotations.
+    device_scale : float
+        Device pixels per image pixel (the zoom).
+    screen : GlyphSizes, optional
+        As in :func:`paint_annotations`.
+    """
+    return glyph_style(
+        document.resolved_style(annotation), device_scale, screen, _default_style(document)
+    )
 
 
 def arrow_path(
@@ -180,45 +396,46 @@ def arrow_path(
     return path
 
 
-def _font(style: ResolvedStyle) -> QFont:
+def _font(font_px: float) -> QFont:
     font = QFont("DejaVu Sans")
     font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPixelSize(max(int(round(style.font_size)), 1))
+    font.setPixelSize(max(int(round(font_px)), 1))
     font.setWeight(QFont.Weight.DemiBold)
     return font
 
 
-def _text_path(text: str, top_left: QPointF, style: ResolvedStyle) -> QPainterPath:
-    """Turn text into a path whose box starts at ``top_left`` (image pixels)."""
+def _text_path(text: str, top_left: QPointF, font_px: float) -> QPainterPath:
+    """Turn text into a path whose box starts at ``top_left`` (device pixels)."""
     path = QPainterPath()
-    font = _font(style)
-    ascent = style.font_size * 0.8
-    line_height = style.font_size * 1.2
+    font = _font(font_px)
+    ascent = font_px * 0.8
+    line_height = font_px * 1.2
     for i, line in enumerate(text.splitlines() or [""]):
         path.addText(QPointF(top_left.x(), top_left.y() + ascent + i * line_height), font, line)
     return path
 
 
-def _label_path(
-    label: str, tail: tuple[float, float], head: tuple[float, float], style: ResolvedStyle
-) -> QPainterPath:
-    """Place the label just beyond the arrow's tail, on the side away from the head."""
-    probe = _text_path(label, QPointF(0, 0), style)
+def _label_path(label: str, tail: QPointF, head: QPointF, font_px: float) -> QPainterPath:
+    """Place the label just beyond the arrow's tail, away from the head (device pixels)."""
+    probe = _text_path(label, QPointF(0, 0), font_px)
     box: QRectF = probe.boundingRect()
-    dx, dy = tail[0] - head[0], tail[1] - head[1]
+    dx, dy = tail.x() - head.x(), tail.y() - head.y()
     norm = math.hypot(dx, dy) or 1.0
-    gap = style.font_size * 0.4
+    gap = font_px * 0.4
     # Centre of the label box, pushed out from the tail along the shaft.
-    cx = tail[0] + dx / norm * (gap + box.width() / 2)
-    cy = tail[1] + dy / norm * (gap + box.height() / 2)
+    cx = tail.x() + dx / norm * (gap + box.width() / 2)
+    cy = tail.y() + dy / norm * (gap + box.height() / 2)
     probe.translate(cx - box.center().x(), cy - box.center().y())
     return probe
 
 
 def _ruler_path(
-    ruler: Ruler, style: ResolvedStyle, pixel_spacing: tuple[float, float] | None
-) -> QPainterPath:
-    """Draw a line with end ticks and its length written beside the middle."""
+    ruler: Ruler,
+    style: ResolvedStyle,
+    transform: QTransform,
+    pixel_spacing: tuple[float, float] | None,
+) -> tuple[QPainterPath, QPainterPath]:
+    """Return a line with end ticks (image) and its length beside the middle (device)."""
     (x1, y1), (x2, y2) = ruler.start, ruler.end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     nx, ny = -(y2 - y1) / length, (x2 - x1) / length
@@ -236,12 +453,73 @@ def _ruler_path(
     text = f"{value:.1f} {unit}"
     if ruler.label:
         text = f"{ruler.label} {text}"
-    label = _text_path(text, QPointF(0, 0), style)
+    scale = transform_scale(transform)
+    label = _text_path(text, QPointF(0, 0), style.font_size * scale)
     box = label.boundingRect()
-    mx, my = (x1 + x2) / 2 + nx * (tick + box.height()), (y1 + y2) / 2 + ny * (tick + box.height())
+    a, b = transform.map(QPointF(x1, y1)), transform.map(QPointF(x2, y2))
+    dlen = math.hypot(b.x() - a.x(), b.y() - a.y()) or 1.0
+    dnx, dny = -(b.y() - a.y()) / dlen, (b.x() - a.x()) / dlen
+    reach = tick * scale + box.height()
+    mx, my = (a.x() + b.x()) / 2 + dnx * reach, (a.y() + b.y()) / 2 + dny * reach
     label.translate(mx - box.center().x(), my - box.center().y())
-    path.addPath(label)
-    return path
+    return path, label
+
+
+def paint_orientation_markers(
+    painter: QPainter,
+    labels: EdgeLabels,
+    rect: QRectF,
+    font_px: float | None = None,
+    colour: str = "#ffffff",
+    bottom_inset: float = 0.0,
+) -> None:
+    """Draw orientation letters at the middle of each edge of ``rect``.
+
+    Parameters
+    ----------
+    painter : QPainter
+        An active painter; ``rect`` is in its current coordinates.
+    labels : EdgeLabels
+        The letters (:func:`hoview.display.orientation.edge_labels`); blank ones are
+        skipped.
+    rect : QRectF
+        The area the image is shown in (a viewport, or an exported image).
+    font_px : float, optional
+        Letter height; default :data:`MARKER_FRACTION` of the shorter side, at least
+        :data:`MIN_FONT_PX` (relative to the output, as exports want).
+    colour : str
+        Letter colour; a dark outline keeps them readable on bone.
+    bottom_inset : float
+        Extra room kept free under the bottom letter (the viewer's scale bar).
+    """
+    if font_px is None:
+        font_px = max(MARKER_FRACTION * min(rect.width(), rect.height()), MIN_FONT_PX)
+    margin = 0.5 * font_px
+    places = {
+        "left": lambda w, h: (rect.left() + margin, rect.center().y() - h / 2),
+        "right": lambda w, h: (rect.right() - margin - w, rect.center().y() - h / 2),
+        "top": lambda w, h: (rect.center().x() - w / 2, rect.top() + margin),
+        "bottom": lambda w, h: (
+            rect.center().x() - w / 2,
+            rect.bottom() - margin - bottom_inset - h,
+        ),
+    }
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    try:
+        for edge, place in places.items():
+            text = getattr(labels, edge)
+            if not text:
+                continue
+            path = _text_path(text, QPointF(0, 0), font_px)
+            box = path.boundingRect()
+            x, y = place(box.width(), box.height())
+            # Whole pixels: a letter looks the same on every edge (and stays crisp).
+            path.translate(round(x - box.left()), round(y - box.top()))
+            _stroke(painter, path, "#000000", max(font_px / 6, 2.0))
+            painter.fillPath(path, QBrush(QColor(colour)))
+    finally:
+        painter.restore()
 
 
 def _band(a: tuple[float, float], b: tuple[float, float], nx: float, ny: float, half: float):

@@ -75,6 +75,7 @@ def build_teaching_page(
     max_size: int = 1600,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    orientation_markers: bool = True,
 ) -> TeachResult:
     """Write a self-contained quiz page, ``out_dir/index.html``, for the films.
 
@@ -98,6 +99,8 @@ def build_teaching_page(
         ``progress(done, total)`` after each film.
     warn : callable, optional
         Called before any rendering with each burned-in text warning (one per source).
+    orientation_markers : bool
+        Draw orientation letters on each film's edges where they are known (default on).
 
     Returns
     -------
@@ -131,6 +134,7 @@ def build_teaching_page(
             invert=request.invert,
             max_size=max_size,
             strip_labels=strip_labels,
+            orientation_markers=orientation_markers,
         )
         given = discussions[i] if i < len(discussions) else None
         heading = case_heading(i, request.caption, film.teaching, names[i])

@@ -228,6 +228,7 @@ _METADATA_KEYWORDS = {
     "manufacturer": "Manufacturer",
     "image_position": "ImagePositionPatient",
     "image_orientation": "ImageOrientationPatient",
+    "patient_orientation": "PatientOrientation",
     "slice_thickness": "SliceThickness",
     "patient_name": "PatientName",
     "patient_id": "PatientID",

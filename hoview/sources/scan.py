@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -196,9 +197,12 @@ def group_images(images: Iterable[ImageSource], root: Path | None = None) -> Ope
 
     A second file with a SOP Instance UID already seen is skipped as a duplicate of
     the first. Within a series, instances are sorted by position along the slice
-    normal, ascending (Image Position (0020,0032) projected on the cross product of the
-    Image Orientation (0020,0037) cosines) when every instance has both and they
-    agree; else by Instance Number (0020,0013); then by file name (natural order).
+    normal (Image Position (0020,0032) projected on the cross product of the Image
+    Orientation (0020,0037) cosines) when every instance has both and they agree:
+    ascending, unless the Instance Numbers (0020,0013) fall strictly as the
+    position rises, then descending, so that image 1 is Instance Number 1 whenever
+    numbers and positions agree in either direction. Without positions, instances
+    are sorted by Instance Number; then by file name (natural order).
     Series are sorted by Series Number, description and UID; studies by Study Date,
     Time, description and UID.
 
@@ -287,17 +291,36 @@ def _instance_keys(members: list[tuple[ImageSource, dict[str, Any]]]) -> Callabl
         if all(np.allclose(o, first, atol=1e-4) for o in every):
             normal = np.cross(first[:3], first[3:])
     where = {id(image): i for i, (image, _) in enumerate(members)}
+    numbers = [_integer(meta.get("instance_number")) for _, meta in members]
+    along = [0.0] * len(members)
+    if normal is not None:  # only when every position is known
+        along = [round(float(np.dot(cast(np.ndarray, p), normal)), 4) for p in positions]
+    direction = _numbering_direction(along, numbers)
+    along = [direction * a for a in along]
 
     def key(member: tuple[ImageSource, dict[str, Any]]) -> tuple:
-        image, meta = member
+        image, _ = member
         i = where[id(image)]
-        along = 0.0
-        if normal is not None:  # only when every position is known
-            along = round(float(np.dot(cast(np.ndarray, positions[i]), normal)), 4)
-        number = _integer(meta.get("instance_number"))
-        return along, number is None, number or 0, _natural(str(image.path))
+        number = numbers[i]
+        return along[i], number is None, number or 0, _natural(str(image.path))
 
     return key
+
+
+def _numbering_direction(along: list[float], numbers: list[int | None]) -> int:
+    """Return -1 when Instance Numbers fall as the position rises, else 1.
+
+    Only when every instance has a number, the numbers are distinct, the positions
+    are distinct, and the numbers strictly fall along the normal: then ordering by
+    descending position puts Instance Number 1 first, as PACS viewers do.
+    """
+    known = [n for n in numbers if n is not None]
+    if len(along) < 2 or len(known) < len(numbers) or len(set(known)) < len(known):
+        return 1
+    if len(set(along)) < len(along):
+        return 1
+    ranked = [n for _, n in sorted(zip(along, known, strict=True))]
+    return -1 if all(a > b for a, b in pairwise(ranked)) else 1
 
 
 def _first(metas: list[dict[str, Any]], key: str) -> Any:

@@ -5,6 +5,11 @@ zoom is cut to the viewport and windowed through a lookup table
 (:func:`hoview.display.viewport.render_region`). Annotations are drawn over it by the one
 painting function the exports use. Left-button input goes to the current tool; the
 middle button or space + drag pans, the right button changes the window.
+
+What is shown (frame, window, zoom, rotation, flags, selection) lives in a
+:class:`~hoview.display.view_state.ViewState` the canvas observes; its methods write to
+that state. Several canvases over one state (compare mode) show the same view by
+construction; a canvas may override only whether annotations are drawn.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -28,13 +33,15 @@ from hoview.annotations import AnnotationDocument
 from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
+from hoview.display.view_state import ViewEvent, ViewState
 from hoview.display.viewport import ViewGeometry, ViewRegion, make_pyramid, render_region
 from hoview.errors import HoviewError
-from hoview.render.paint import paint_annotations
+from hoview.render.paint import SCREEN_SIZES, GlyphSizes, paint_annotations
 from hoview.sources.base import Frame, ImageSource, Series
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
-from hoview.ui.canvas_overlay import paint_overlays
+from hoview.ui.canvas_overlay import OverlayCache, corner_lines, paint_overlays
 from hoview.ui.canvas_tool import CanvasTool
+from hoview.ui.orientation_markers import paint_canvas_markers
 
 ZOOM_STEP = 1.25
 #: Pyramids kept for recently shown frames.
@@ -50,6 +57,14 @@ class ViewerCanvas(QWidget):
         Where each image's annotations are kept while open (shared with the window).
     parent : QWidget, optional
         Qt parent.
+    state : ViewState, optional
+        The view state to show and write to (another canvas's, to show the same view);
+        by default the canvas's own.
+
+    Attributes
+    ----------
+    state : ViewState
+        Frame, window, geometry, flags and selection of what the canvas shows.
     """
 
     #: Emitted with a one-line status text when the cursor, window, zoom or frame change.
@@ -63,7 +78,12 @@ class ViewerCanvas(QWidget):
     #: Emitted at the end of every repaint that showed a frame.
     frame_painted = Signal()
 
-    def __init__(self, sessions: SessionStore | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        sessions: SessionStore | None = None,
+        parent: QWidget | None = None,
+        state: ViewState | None = None,
+    ):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -72,36 +92,34 @@ class ViewerCanvas(QWidget):
         self.setMinimumSize(200, 200)
         self.sessions = sessions if sessions is not None else SessionStore(self)
         self.sessions.changed.connect(lambda _session: self.update())
+        self.state = state if state is not None else ViewState()
+        #: Draw annotations or not, whatever the state says (compare's twin); None: follow it.
+        self._annotations_override: bool | None = None
         self._series: Series | None = None
-        self._index = 0
         self._pyramids: dict[int, Pyramid] = {}
-        self._geometry: ViewGeometry | None = None
-        self._fitted = True
-        self._voi: VOI | None = None
-        #: The window is the frame's own from the file (not chosen): follow it per frame.
-        self._voi_from_file = False
-        self.invert = False
+        #: What the overlay painting keeps between repaints (fonts, corner text).
+        self.overlay_cache = OverlayCache()
         self._drag: tuple[Qt.MouseButton, QPointF] | None = None
         self._drag_start_window: Window | None = None
         self._drag_start_geometry: ViewGeometry | None = None
         self._space_held = False
-        self._cursor_text = ""
+        #: Where the mouse is over the canvas (None: elsewhere): the status bar's
+        #: pixel read-out is made from it for whatever image is shown now.
+        self._cursor_pos: QPointF | None = None
         self.tool: CanvasTool = CanvasTool()
+        self.tool.activate(self)
         #: Layer new annotations go onto (set by the layers panel); None: the first.
         self.current_layer_id: str | None = None
         #: Author of new annotations and their default colour (preferences).
         self.author = ""
         self.default_colour: str | None = None
-        #: Corner text, scale bar and overlays: shown, and anonymous (no identifiers).
-        self.show_corner_text = True
-        self.anonymous = False
-        self.show_overlays = True
-        #: Draw annotations (the compare view's twin shows the plain film).
-        self.show_annotations = True
+        #: Annotation glyph sizes on screen, in device pixels (a preference).
+        self.glyph_sizes: GlyphSizes = SCREEN_SIZES["medium"]
         #: The last problem worth telling the user (an unreadable sidecar).
         self.warning = ""
         #: Why the frame on screen cannot be shown (``<file>: <what is wrong>``), or "".
         self.frame_error = ""
+        self.state.events.connect(self._on_state_changed)
 
     # --- what is shown ------------------------------------------------------------
 
@@ -115,27 +133,88 @@ class ViewerCanvas(QWidget):
         """The frame on screen, or ``None`` before a series is set."""
         if self._series is None or not self._series.frames:
             return None
-        return self._series.frames[self._index]
+        return self._series.frames[self.frame_index]
 
     @property
     def frame_index(self) -> int:
         """Index of the frame on screen in its series, from 0."""
-        return self._index
+        if self._series is None or not self._series.frames:
+            return self.state.frame_index
+        return min(self.state.frame_index, len(self._series.frames) - 1)
 
     @property
     def voi(self) -> VOI | None:
         """The window (or VOI LUT) in use."""
-        return self._voi
+        return self.state.window
+
+    @property
+    def invert(self) -> bool:
+        """Whether the image is shown negated (the state's; see :meth:`set_invert`)."""
+        return self.state.invert
 
     @property
     def geometry_state(self) -> ViewGeometry | None:
         """Zoom, pan, rotation and flips: which image point is at the centre, and how."""
-        return self._geometry
+        return self.state.geometry
 
     @property
     def zoom(self) -> float:
         """Screen pixels per image pixel."""
-        return self._geometry.zoom if self._geometry is not None else 1.0
+        geometry = self.state.geometry
+        return geometry.zoom if geometry is not None else 1.0
+
+    @property
+    def show_annotations(self) -> bool:
+        """Whether this canvas draws annotations: its override, else the state's flag."""
+        if self._annotations_override is not None:
+            return self._annotations_override
+        return self.state.annotations_shown
+
+    @show_annotations.setter
+    def show_annotations(self, on: bool) -> None:
+        self.state.annotations_shown = on
+
+    def set_annotations_override(self, on: bool | None) -> None:
+        """Draw annotations (``True``), never (``False``) or as the state says (``None``).
+
+        The one thing a canvas may decide for itself over a shared state: the compare
+        view's twin shows the film without arrows.
+        """
+        self._annotations_override = None if on is None else bool(on)
+        self.update()
+
+    @property
+    def show_corner_text(self) -> bool:
+        """Whether corner text and the scale bar are drawn (the state's flag)."""
+        return self.state.corner_text
+
+    @show_corner_text.setter
+    def show_corner_text(self, on: bool) -> None:
+        self.state.corner_text = on
+
+    @property
+    def show_overlays(self) -> bool:
+        """Whether the file's DICOM overlay planes are drawn (the state's flag)."""
+        return self.state.overlays
+
+    @show_overlays.setter
+    def show_overlays(self, on: bool) -> None:
+        self.state.overlays = on
+
+    @property
+    def anonymous(self) -> bool:
+        """Whether corner text leaves out what identifies the patient (the state's flag)."""
+        return self.state.anonymous
+
+    @anonymous.setter
+    def anonymous(self, on: bool) -> None:
+        self.state.anonymous = on
+
+    def corner_text_lines(self) -> dict[str, list[str]]:
+        """Return the corner text this canvas draws, by corner (empty when none is drawn)."""
+        if not self.show_corner_text or self.frame is None:
+            return {}
+        return corner_lines(self)
 
     def session(self) -> AnnotationSession | None:
         """Return the annotation session of the image on screen."""
@@ -152,18 +231,19 @@ class ViewerCanvas(QWidget):
 
     def image_transform(self) -> QTransform:
         """Return the transform from image pixel coordinates to the canvas."""
-        if self._geometry is None:
+        if self.state.geometry is None:
             return QTransform()
         return QTransform(*self._view_geometry().affine())
 
     def screen_to_image(self, pos: QPointF) -> tuple[float, float]:
         """Return the image point under canvas position ``pos``."""
-        if self._geometry is None:
+        if self.state.geometry is None:
             return (pos.x(), pos.y())
         return self._view_geometry().screen_to_image(pos.x(), pos.y())
 
     def _view_geometry(self) -> ViewGeometry:
-        return replace(self._geometry, width=self.width(), height=self.height())
+        """Return the state's geometry on this canvas: its centre at this canvas's centre."""
+        return replace(self.state.geometry, width=self.width(), height=self.height())
 
     # --- changing the view ----------------------------------------------------------
 
@@ -171,80 +251,86 @@ class ViewerCanvas(QWidget):
         """Show ``series``, starting at frame ``index`` (from 0), fitted to the window."""
         self._series = series
         self._pyramids.clear()
-        self._index = max(0, min(index, len(series.frames) - 1))
-        self._fitted = True
-        self._geometry = None
-        self._voi = None
-        self.invert = False
-        self.tool.selected.clear()
-        self._update_view()
+        state = self.state
+        before = state.frame_index
+        state.selection = ()
+        state.frame_index = max(0, min(index, len(series.frames) - 1))
+        state.set_geometry(None, fitted=True)
+        state.set_window(None)
+        state.invert = False
+        self._update_view(announce=state.frame_index == before)
         session = self.session()
         self.warning = str(session.load_error) if session and session.read_only else ""
+
+    def share_series(self, series: Series | None) -> None:
+        """Show ``series`` over the state as it is (a second canvas over one state).
+
+        Unlike :meth:`set_series`, nothing of the view state changes: the canvas shows
+        the frame, window and geometry another canvas over the same state chose.
+        ``None`` shows nothing (and frees the canvas's pyramids).
+        """
+        self._series = series
+        self._pyramids.clear()
+        self.frame_error = ""
+        if series is not None and self.state.geometry is None:
+            self._refit()
+        self.update()
 
     def set_frame_index(self, index: int) -> None:
         """Go to frame ``index`` (from 0), keeping zoom, pan and window."""
         if self._series is None:
             return
         index = max(0, min(index, len(self._series.frames) - 1))
-        if index != self._index:
-            self._index = index
-            self.tool.selected.clear()
-            self._update_view(keep_window=True)
+        if index != self.frame_index:
+            self.state.selection = ()
+            self.state.frame_index = index
+            self._update_view(keep_window=True, announce=False)
 
     def set_window(self, voi: VOI) -> None:
         """Use ``voi`` (a Window or a VOI LUT) for every frame from now on."""
-        self._voi = voi
-        self._voi_from_file = False
-        self._changed()
+        self.state.set_window(voi, from_file=False)
 
     def set_invert(self, invert: bool) -> None:
         """Show the image negated (the ``I`` key)."""
-        self.invert = bool(invert)
-        self._changed()
+        self.state.invert = bool(invert)
 
     def set_geometry(self, geometry: ViewGeometry, fitted: bool = False) -> None:
-        """Set zoom, pan, rotation and flips (compare mode links two canvases this way)."""
-        self._geometry = replace(geometry, width=self.width(), height=self.height())
-        self._fitted = fitted
-        self._changed()
+        """Set zoom, pan, rotation and flips."""
+        self._set_geometry(replace(geometry, width=self.width(), height=self.height()), fitted)
 
     def rotate(self, degrees: int = 90) -> None:
         """Rotate the view clockwise by ``degrees`` (a multiple of 90)."""
-        if self._geometry is not None:
-            self._geometry = self._geometry.rotated(degrees)
-            if self._fitted:
-                self._refit()
-            self._changed()
+        geometry = self.state.geometry
+        if geometry is not None:
+            if self.state.fitted:
+                self._refit(geometry.rotated(degrees))
+            else:
+                self._set_geometry(geometry.rotated(degrees), False)
 
     def flip(self, horizontal: bool = True) -> None:
         """Mirror the view left-right (``horizontal``) or top-bottom."""
-        if self._geometry is not None:
-            self._geometry = self._geometry.flipped(horizontal)
-            self._changed()
+        geometry = self.state.geometry
+        if geometry is not None:
+            self._set_geometry(geometry.flipped(horizontal), self.state.fitted)
 
     def reset(self) -> None:
         """Back to the file's window, no rotation, flip or inversion, fitted."""
-        self._geometry = None
-        self._fitted = True
-        self.invert = False
+        self.state.set_geometry(None, fitted=True)
+        self.state.invert = False
         self._update_view()
 
     def fit(self) -> None:
         """Fit the whole image in the viewport."""
-        self._fitted = True
         self._refit()
-        self._changed()
 
     def actual_size(self) -> None:
         """Show one image pixel per screen pixel (1:1), keeping the centre."""
-        if self._geometry is not None:
-            self._geometry = replace(self._geometry, zoom=1.0)
-            self._fitted = False
-            self._changed()
+        if self.state.geometry is not None:
+            self._set_geometry(replace(self._view_geometry(), zoom=1.0), False)
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by ``factor`` keeping the image point under ``anchor`` in place."""
-        if self._geometry is None:
+        if self.state.geometry is None:
             return
         g = self._view_geometry()
         if anchor is None:
@@ -252,23 +338,19 @@ class ViewerCanvas(QWidget):
         before = g.screen_to_image(anchor.x(), anchor.y())
         zoomed = replace(g, zoom=float(np.clip(g.zoom * factor, 0.01, 64.0)))
         after = zoomed.screen_to_image(anchor.x(), anchor.y())
-        self._geometry = replace(
+        moved = replace(
             zoomed,
             center_x=zoomed.center_x + before[0] - after[0],
             center_y=zoomed.center_y + before[1] - after[1],
         )
-        self._fitted = False
-        self._changed()
+        self._set_geometry(moved, False)
 
     def pan_by(self, start: ViewGeometry, dx: float, dy: float) -> None:
         """Move the image with the mouse: ``(dx, dy)`` screen pixels from ``start``."""
         x0, y0 = start.screen_to_image(start.width / 2, start.height / 2)
         x1, y1 = start.screen_to_image(start.width / 2 - dx, start.height / 2 - dy)
-        self._geometry = replace(
-            start, center_x=start.center_x + x1 - x0, center_y=start.center_y + y1 - y0
-        )
-        self._fitted = False
-        self._changed()
+        moved = replace(start, center_x=start.center_x + x1 - x0, center_y=start.center_y + y1 - y0)
+        self._set_geometry(moved, False)
 
     def set_tool(self, tool: CanvasTool) -> None:
         """Make ``tool`` receive the left button (select, arrow, text, ruler)."""
@@ -279,28 +361,45 @@ class ViewerCanvas(QWidget):
 
     # --- internals ----------------------------------------------------------------
 
-    def _changed(self) -> None:
+    def _on_state_changed(self, event: ViewEvent) -> None:
+        """Repaint, and tell the window, after any change of the state (by any canvas)."""
         self.update()
+        if event.type == "selection_changed":
+            self.selection_changed.emit(list(event.value))
+            return
+        if event.type == "flags_changed":
+            return
+        if event.type == "frame_changed":
+            self._announce_frame()
         self._emit_status()
         self.view_changed.emit()
 
-    def _refit(self) -> None:
+    def _announce_frame(self) -> None:
+        count = len(self._series.frames) if self._series else 0
+        self.frame_changed.emit(self.frame_index, count)
+
+    def _set_geometry(self, geometry: ViewGeometry, fitted: bool) -> None:
+        self.state.set_geometry(geometry, fitted)
+
+    def _refit(self, geometry: ViewGeometry | None = None) -> None:
+        """Fit the frame to this canvas, keeping rotation and flips (of ``geometry``)."""
         frame = self.frame
         if frame is None:
             return
-        rotation = self._geometry.rotation if self._geometry is not None else 0
+        geometry = geometry if geometry is not None else self.state.geometry
+        rotation = geometry.rotation if geometry is not None else 0
         fitted = ViewGeometry.fit(
             frame.columns, frame.rows, max(self.width(), 1), max(self.height(), 1), rotation
         )
-        if self._geometry is not None:
-            fitted = replace(fitted, flip_h=self._geometry.flip_h, flip_v=self._geometry.flip_v)
-        self._geometry = fitted
+        if geometry is not None:
+            fitted = replace(fitted, flip_h=geometry.flip_h, flip_v=geometry.flip_v)
+        self.state.set_geometry(fitted, fitted=True)
 
     def _pyramid(self) -> Pyramid | None:
         frame = self.frame
         if frame is None:
             return None
-        key = self._index
+        key = self.frame_index
         if key not in self._pyramids:
             if len(self._pyramids) >= PYRAMIDS_KEPT:
                 self._pyramids.pop(next(iter(self._pyramids)))
@@ -311,34 +410,42 @@ class ViewerCanvas(QWidget):
                 return None
         return self._pyramids[key]
 
-    def _update_view(self, keep_window: bool = False) -> None:
+    def _update_view(self, keep_window: bool = False, announce: bool = True) -> None:
+        """Fit if fitted, choose the frame's window unless kept; ``announce`` the frame."""
         frame = self.frame
         if frame is None:
             return
-        if self._fitted or self._geometry is None:
+        state = self.state
+        if state.fitted or state.geometry is None:
             self._refit()
         self.frame_error = ""
         own = bool(frame.attributes.windows or frame.attributes.voi_luts)
-        if not keep_window or self._voi is None or (self._voi_from_file and own):
+        if not keep_window or state.window is None or (state.window_from_file and own):
             try:
-                self._voi = default_voi(frame.pixels(), frame.attributes)
-                self._voi_from_file = own  # e.g. an enhanced file's per-frame windows
+                # e.g. an enhanced file's per-frame windows are followed frame by frame
+                state.set_window(default_voi(frame.pixels(), frame.attributes), from_file=own)
             except HoviewError as exc:  # painted in place of the image
-                self.frame_error, self._voi = str(exc), None
-        self.frame_changed.emit(self._index, len(self._series.frames) if self._series else 0)
-        self._changed()
+                self.frame_error = str(exc)
+                state.set_window(None)
+        if announce:
+            self._announce_frame()
+        self._emit_status()
+        self.view_changed.emit()
+        self.update()
 
     def status_text(self) -> str:
         """Return the status bar's line: cursor pixel, window, zoom, frame."""
         parts = []
-        if self._cursor_text:
-            parts.append(self._cursor_text)
-        if isinstance(self._voi, Window):
-            parts.append(f"W {self._voi.width:g} L {self._voi.center:g}")
-        if self._geometry is not None:
-            parts.append(f"zoom {self._geometry.zoom * 100:.0f}%")
+        cursor = self._describe_point(self._cursor_pos) if self._cursor_pos is not None else ""
+        if cursor:
+            parts.append(cursor)
+        voi, geometry = self.state.window, self.state.geometry
+        if isinstance(voi, Window):
+            parts.append(f"W {voi.width:g} L {voi.center:g}")
+        if geometry is not None:
+            parts.append(f"zoom {geometry.zoom * 100:.0f}%")
         if self._series is not None:
-            parts.append(f"frame {self._index + 1} / {len(self._series.frames)}")
+            parts.append(f"frame {self.frame_index + 1} / {len(self._series.frames)}")
         return "   ".join(parts)
 
     def _emit_status(self) -> None:
@@ -351,7 +458,7 @@ class ViewerCanvas(QWidget):
         painter = QPainter(self)
         pyramid = self._pyramid()
         frame = self.frame
-        if pyramid is None or frame is None or self._geometry is None:
+        if pyramid is None or frame is None or self.state.geometry is None:
             painter.fillRect(self.rect(), QColor(0, 0, 0))
             if self.frame_error:
                 painter.setPen(QColor(255, 255, 255))
@@ -361,7 +468,7 @@ class ViewerCanvas(QWidget):
             geometry = self._view_geometry()
             # Only the image's part of the viewport is rendered; the margins are black.
             region = render_region(
-                pyramid, frame.attributes, self._voi, geometry, self.invert, packed=True
+                pyramid, frame.attributes, self.voi, geometry, self.invert, packed=True
             )
             _fill_around(painter, region, geometry.width, geometry.height)
             if region.pixels.size:
@@ -375,9 +482,11 @@ class ViewerCanvas(QWidget):
                     transform,
                     frame.number,
                     pixel_spacing=frame.source.pixel_spacing,
-                    selected=self.tool.selected,
+                    selected=self.state.selection,
+                    screen=self.glyph_sizes,
                 )
             paint_overlays(self, painter, transform)
+            paint_canvas_markers(self, painter)
             self.tool.paint(self, painter, transform)
         painter.end()
         if frame is not None:
@@ -385,11 +494,9 @@ class ViewerCanvas(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
         """Refit when fitted; otherwise keep the centre point and zoom."""
-        if self._geometry is not None:
-            if self._fitted:
-                self._refit()
-            else:
-                self._geometry = self._view_geometry()
+        if self.state.geometry is not None and self._series is not None:
+            if self.state.fitted:
+                self._refit()  # over a shared state, each canvas of one size: the same fit
             self._emit_status()
         super().resizeEvent(event)
 
@@ -400,7 +507,7 @@ class ViewerCanvas(QWidget):
             return
         many = self._series is not None and len(self._series.frames) > 1
         if many and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.set_frame_index(self._index + (1 if steps < 0 else -1))
+            self.set_frame_index(self.frame_index + (1 if steps < 0 else -1))
         else:
             self.zoom_by(ZOOM_STEP**steps, event.position())
 
@@ -416,8 +523,9 @@ class ViewerCanvas(QWidget):
             if self.tool.press(self, event, self.screen_to_image(event.position())):
                 return
         self._drag = (button, event.position())
-        self._drag_start_geometry = self._view_geometry() if self._geometry else None
-        self._drag_start_window = self._voi if isinstance(self._voi, Window) else None
+        self._drag_start_geometry = self._view_geometry() if self.state.geometry else None
+        voi = self.state.window
+        self._drag_start_window = voi if isinstance(voi, Window) else None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """Pan, change the window, or hand the move to the tool."""
@@ -431,8 +539,14 @@ class ViewerCanvas(QWidget):
                 self.pan_by(self._drag_start_geometry, dx, dy)
         else:
             self.tool.move(self, event, self.screen_to_image(pos))
-        self._cursor_text = self._describe_point(pos)
+        self._cursor_pos = QPointF(pos)
         self._emit_status()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        """Drop the pixel read-out: the mouse is no longer over the image."""
+        self._cursor_pos = None
+        self._emit_status()
+        super().leaveEvent(event)
 
     def _window_drag(self, dx: float, dy: float) -> None:
         """Right drag: left/right changes the width, up/down the level (centre)."""
@@ -440,11 +554,8 @@ class ViewerCanvas(QWidget):
         if w is None:
             return
         scale = max(w.width, 1.0) / 256
-        self._voi = Window(
-            w.center + dy * scale, max(w.width + dx * scale, 1.0), w.function, "Custom"
-        )
-        self._voi_from_file = False
-        self._changed()
+        window = Window(w.center + dy * scale, max(w.width + dx * scale, 1.0), w.function, "Custom")
+        self.state.set_window(window, from_file=False)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """End a drag, or hand the release to the tool."""
@@ -465,9 +576,9 @@ class ViewerCanvas(QWidget):
         elif self.tool.key(self, event):
             return
         elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
-            self.set_frame_index(self._index + 1)
+            self.set_frame_index(self.frame_index + 1)
         elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Up, Qt.Key.Key_Left):
-            self.set_frame_index(self._index - 1)
+            self.set_frame_index(self.frame_index - 1)
         elif key == Qt.Key.Key_Home:
             self.set_frame_index(0)
         elif key == Qt.Key.Key_End and self._series is not None:
@@ -483,7 +594,7 @@ class ViewerCanvas(QWidget):
 
     def _describe_point(self, pos: QPointF) -> str:
         frame = self.frame
-        if frame is None or self._geometry is None:
+        if frame is None or self.state.geometry is None:
             return ""
         x, y = self.screen_to_image(pos)
         col, row = int(np.floor(x)), int(np.floor(y))

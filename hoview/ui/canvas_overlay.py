@@ -24,8 +24,9 @@ from PySide6.QtGui import (
 )
 
 from hoview.display.attributes import Window
+from hoview.display.corner_layout import OverlayLayout, PlacedScaleBar, layout_overlay
 from hoview.display.corner_text import corner_text
-from hoview.display.scale_bar import scale_bar
+from hoview.ui.orientation_markers import MARKER_PX, canvas_edge_labels, marker_sizes
 
 if TYPE_CHECKING:
     from hoview.ui.canvas import ViewerCanvas
@@ -34,6 +35,27 @@ if TYPE_CHECKING:
 OVERLAY_COLOUR = (255, 214, 0)
 TEXT_COLOUR = QColor(255, 255, 255)
 MARGIN = 8
+
+
+class OverlayCache:
+    """What the overlay painting keeps between repaints of one canvas; the canvas owns one.
+
+    Attributes
+    ----------
+    font : tuple or None
+        ``((base font key, pixel size), font, font key)`` of the last repaint.
+    corners : tuple or None
+        ``(source, key, display, corner text)`` of the last repaint (see :func:`corner_lines`).
+    layout : OverlayLayout or None
+        Where the last repaint put corner text, orientation letters and scale bar (see
+        :func:`overlay_layout`); ``None`` before the first one that drew them.
+    """
+
+    def __init__(self) -> None:
+        self.font: tuple | None = None
+        self.corners: tuple | None = None
+        self.layout: OverlayLayout | None = None
+        self.layout_key: tuple | None = None
 
 
 def paint_overlays(canvas: ViewerCanvas, painter: QPainter, transform: QTransform) -> None:
@@ -46,13 +68,64 @@ def paint_overlays(canvas: ViewerCanvas, painter: QPainter, transform: QTransfor
             _paint_bitmap(painter, transform, overlay.bitmap, overlay.origin, frame.number)
     if canvas.show_corner_text:
         font, font_key = _font(canvas)
-        _paint_corner_text(canvas, painter, font, font_key)
-        rotation = canvas.geometry_state.rotation if canvas.geometry_state else 0
-        bar = scale_bar(
-            frame.source.pixel_spacing, canvas.zoom, canvas.width() / 4, rotation=rotation
+        layout = overlay_layout(canvas)
+        if layout is None:
+            return
+        _paint_corner_text(layout, painter, font, font_key)
+        if layout.scale_bar is not None:
+            _paint_scale_bar(painter, layout.scale_bar, font)
+
+
+def overlay_layout(canvas: ViewerCanvas) -> OverlayLayout | None:
+    """Return where the canvas draws corner text, orientation letters and scale bar.
+
+    Laid out by :func:`hoview.display.corner_layout.layout_overlay` from the text
+    measured in the canvas's overlay font, so that nothing overlaps at any canvas size;
+    kept in the canvas's :class:`OverlayCache` while size, text and view stay.
+
+    Returns
+    -------
+    OverlayLayout or None
+        ``None`` when nothing is shown (no image, or corner text off).
+    """
+    if canvas.frame is None or not canvas.show_corner_text:
+        return None
+    font, font_key = _font(canvas)
+    lines = corner_lines(canvas)
+    labels = canvas_edge_labels(canvas)
+    rotation = canvas.geometry_state.rotation if canvas.geometry_state else 0
+    spacing = canvas.frame.source.pixel_spacing
+    width, height = canvas.width(), canvas.height()
+    key = (
+        width,
+        height,
+        font_key,
+        tuple(tuple(lines[c]) for c in sorted(lines)),
+        labels,
+        spacing,
+        canvas.zoom,
+        rotation,
+    )
+    cache = canvas.overlay_cache
+    if cache.layout is None or cache.layout_key != key:
+        metrics = QFontMetrics(font, canvas)
+        cache.layout = layout_overlay(
+            width,
+            height,
+            lines,
+            lambda text: _LINES.advance(text, font, font_key, canvas),
+            font_px=font.pixelSize(),
+            ascent=metrics.ascent(),
+            descent=metrics.descent(),
+            markers=marker_sizes(labels),
+            marker_px=MARKER_PX,
+            pixel_spacing=spacing,
+            zoom=canvas.zoom,
+            rotation=rotation,
+            margin=MARGIN,
         )
-        if bar is not None:
-            _paint_scale_bar(canvas, painter, bar.length_px, bar.label, font)
+        cache.layout_key = key
+    return cache.layout
 
 
 def view_description(canvas: ViewerCanvas) -> dict:
@@ -60,12 +133,17 @@ def view_description(canvas: ViewerCanvas) -> dict:
     geometry = canvas.geometry_state
     voi = canvas.voi
     series = canvas.series
+    frame = canvas.frame
+    one_per_file = frame is not None and frame.source.frame_count == 1
+    number = frame.source.metadata.get("instance_number") if one_per_file else None
     return {
         "window_center": voi.center if isinstance(voi, Window) else None,
         "window_width": voi.width if isinstance(voi, Window) else None,
+        "window_name": voi.name if isinstance(voi, Window) else "",
         "zoom": canvas.zoom,
         "frame_index": canvas.frame_index,
         "frame_count": len(series.frames) if series is not None else 0,
+        "instance_number": number if series is not None and len(series.frames) > 1 else None,
         "rotation": geometry.rotation if geometry is not None else 0,
         "flip_h": geometry.flip_h if geometry is not None else False,
         "flip_v": geometry.flip_v if geometry is not None else False,
@@ -94,35 +172,14 @@ def _font(canvas: ViewerCanvas) -> tuple[QFont, str]:
     base = canvas.font()
     size = max(11, min(15, canvas.height() // 55))
     memo_key = (base.key(), size)
-    memo = getattr(canvas, "_overlay_font", None)
+    cache = canvas.overlay_cache
+    memo = cache.font
     if memo is None or memo[0] != memo_key:
         font = QFont(base)
         font.setPixelSize(size)
         memo = (memo_key, font, font.key())
-        canvas._overlay_font = memo
+        cache.font = memo
     return memo[1], memo[2]
-
-
-def _outlined_text(
-    painter: QPainter, lines: list[str], font: QFont, font_key: str, corner: str, canvas
-) -> None:
-    height = font.pixelSize() * 1.3
-    top = corner.startswith("top")
-    left = corner.endswith("left")
-    device = painter.device()
-    ratio = device.devicePixelRatioF()
-    for i, line in enumerate(lines):
-        row = i if top else len(lines) - 1 - i
-        y = (
-            MARGIN + font.pixelSize() + row * height
-            if top
-            else canvas.height() - MARGIN - row * height
-        )
-        if left:
-            x = MARGIN
-        else:
-            x = canvas.width() - MARGIN - _LINES.advance(line, font, font_key, device)
-        _draw_outlined_line(painter, line, font, font_key, x, y, ratio)
 
 
 class _LineCache:
@@ -227,7 +284,7 @@ def _outlined_line_image(
 _HALO = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]
 
 
-def _corners(canvas: ViewerCanvas) -> dict[str, list[str]]:
+def corner_lines(canvas: ViewerCanvas) -> dict[str, list[str]]:
     """Return the corner text of the canvas's view, kept while image and view stay.
 
     Only the bottom right corner tells the display (window, zoom, rotation, flips,
@@ -238,31 +295,33 @@ def _corners(canvas: ViewerCanvas) -> dict[str, list[str]]:
     view = view_description(canvas)
     key = (canvas.anonymous, view["frame_index"], view["frame_count"])
     display = tuple(view.values())
-    memo = getattr(canvas, "_corner_memo", None)
+    cache = canvas.overlay_cache
+    memo = cache.corners
     if memo is None or memo[0] is not source or memo[1] != key:
         memo = (source, key, display, corner_text(source.metadata, view, canvas.anonymous))
     elif memo[2] != display:
         bottom_right = corner_text({}, view, canvas.anonymous)["bottom_right"]
         memo = (source, key, display, {**memo[3], "bottom_right": bottom_right})
-    canvas._corner_memo = memo
+    cache.corners = memo
     return memo[3]
 
 
-def _paint_corner_text(canvas: ViewerCanvas, painter: QPainter, font: QFont, font_key: str) -> None:
+def _paint_corner_text(
+    layout: OverlayLayout, painter: QPainter, font: QFont, font_key: str
+) -> None:
+    """Draw the corner lines the layout kept, where it put them."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    for corner, lines in _corners(canvas).items():
-        if lines:
-            _outlined_text(painter, lines, font, font_key, corner, canvas)
+    ratio = painter.device().devicePixelRatioF()
+    for lines in layout.corners.values():
+        for line in lines:
+            _draw_outlined_line(painter, line.text, font, font_key, line.x, line.baseline, ratio)
     painter.restore()
 
 
-def _paint_scale_bar(
-    canvas: ViewerCanvas, painter: QPainter, length: float, label: str, font: QFont
-) -> None:
-    """Draw a bar with end ticks at the bottom centre, its length written above it."""
-    x0 = (canvas.width() - length) / 2
-    y = canvas.height() - MARGIN - 4
+def _paint_scale_bar(painter: QPainter, placed: PlacedScaleBar, font: QFont) -> None:
+    """Draw a bar with end ticks where the layout put it, its length written above it."""
+    x0, y, length = placed.x, placed.y, placed.bar.length_px
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for colour, width in ((QColor(0, 0, 0, 200), 4.0), (TEXT_COLOUR, 2.0)):
@@ -273,7 +332,9 @@ def _paint_scale_bar(
         painter.drawLine(QPointF(x0, y - 6), QPointF(x0, y))
         painter.drawLine(QPointF(x0 + length, y - 6), QPointF(x0 + length, y))
     painter.setFont(font)
-    box = QRectF(x0, y - 8 - font.pixelSize() * 1.4, length, font.pixelSize() * 1.4)
+    box = QRectF(
+        placed.box.left, y - 8 - font.pixelSize() * 1.4, placed.box.width, font.pixelSize() * 1.4
+    )
     painter.setPen(TEXT_COLOUR)
-    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, placed.bar.label)
     painter.restore()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoview.paths import sample_data_folder
+from hoview.render.paint import SCREEN_SIZES
 from hoview.sources.base import ImageSource, OpenResult, Series
 from hoview.sources.raster import RASTER_SUFFIXES
 from hoview.ui.annotation_session import SaveState, SessionStore
@@ -30,12 +31,15 @@ from hoview.ui.exports import ExportActions
 from hoview.ui.frame_bar import FrameBar
 from hoview.ui.layers_panel import LayersPanel
 from hoview.ui.loader import Loader
+from hoview.ui.orientation_dialog import ask_orientation
+from hoview.ui.preset_menu import PresetMenu
 from hoview.ui.save_banner import SaveBanner
 from hoview.ui.series_panel import THUMBNAILS_AT_THE_LATEST_MS, SeriesPanel
 from hoview.ui.settings import Preferences, PreferencesDialog
 from hoview.ui.shortcuts_dialog import ShortcutsDialog
 from hoview.ui.start_screen import StartScreen
 from hoview.ui.tool_controller import ToolController
+from hoview.ui.toolbar import ANNOTATIONS_ACTION, AnnotationsSwitch, build_toolbar, decorate
 from hoview.ui.view_actions import make_action, view_actions
 from hoview.ui.viewer_area import ViewerArea
 
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self.canvas: ViewerCanvas = self.viewer.canvas
         self.canvas.author = self.preferences.author
         self.canvas.default_colour = self.preferences.arrow_colour
+        self.canvas.glyph_sizes = SCREEN_SIZES[self.preferences.annotation_size]
         self.frame_bar = FrameBar(self.canvas, self)
         self.viewer.add_below(self.frame_bar)
         self.start_screen = StartScreen(self)
@@ -173,6 +178,8 @@ class MainWindow(QMainWindow):
             action = make_action(self, spec)
             menus[spec.menu].addAction(action)
             self.actions_by_text[spec.text] = action
+        presets = [self.actions_by_text[f"Preset {n}"] for n in range(1, 10)]
+        self.preset_menu = PresetMenu(self.canvas, presets, menus["Window"])
         compare = QAction("Compare with / without annotations", self)
         compare.setShortcut(QKeySequence("Ctrl+K"))
         compare.setCheckable(True)
@@ -183,17 +190,18 @@ class MainWindow(QMainWindow):
         cine = self.frame_bar.play_action
         self.addAction(cine)
         menus["Image"].addAction(cine)
+        orientation = QAction("Set &orientation...", self)
+        orientation.triggered.connect(lambda _c=False: ask_orientation(self.canvas, self))
+        menus["Image"].addAction(orientation)
+        self.actions_by_text[orientation.text()] = orientation
         for action in self.tools.actions.values():
             self.addAction(action)
             menus["Tools"].addAction(action)
         for action in self.tools.edit_actions.values():
             menus["Edit"].addAction(action)
-        toolbar = self.addToolBar("Tools")
-        toolbar.setObjectName("ToolsToolbar")
-        toolbar.addActions(list(self.tools.actions.values()))
-        toolbar.addSeparator()
-        toolbar.addAction(self.actions_by_text["Show / hide annotations"])
-        toolbar.addAction(compare)
+        self.toolbar = build_toolbar(self, self.tools.actions.values(), self.actions_by_text)
+        decorate([cine])
+        self.annotations_switch = AnnotationsSwitch(self.actions_by_text[ANNOTATIONS_ACTION], self)
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.triggered.connect(self._on_show_shortcuts)
         menus["Help"].addAction(shortcuts)
@@ -275,6 +283,7 @@ class MainWindow(QMainWindow):
     def _on_image_changed(self) -> None:
         session = self.canvas.session()
         self.layers_panel.set_session(session)
+        self.annotations_switch.set_session(session)
         frame = self.canvas.frame
         warnings = list(frame.source.warnings) if frame is not None else []
         if session and session.read_only:
@@ -358,6 +367,8 @@ class MainWindow(QMainWindow):
         if PreferencesDialog(self.preferences, self).exec():
             self.canvas.author = self.preferences.author
             self.canvas.default_colour = self.preferences.arrow_colour
+            self.canvas.glyph_sizes = SCREEN_SIZES[self.preferences.annotation_size]
+            self.canvas.update()
 
     def _on_show_shortcuts(self) -> None:
         ShortcutsDialog(self.shortcut_rows(), self).exec()

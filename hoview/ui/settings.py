@@ -1,4 +1,7 @@
-"""Preferences kept between runs (QSettings): author, arrow colour, recent files, export folder."""
+"""Preferences kept between runs (QSettings).
+
+Author, arrow colour, annotation size on screen, recent files, export folder.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 RECENT_MAX = 10
+#: Choices of the annotation size on screen (keys of ``hoview.render.paint.SCREEN_SIZES``).
+ANNOTATION_SIZES = ("small", "medium", "large")
+DEFAULT_ANNOTATION_SIZE = "medium"
 
 
 class Preferences:
@@ -55,6 +62,22 @@ class Preferences:
     @arrow_colour.setter
     def arrow_colour(self, colour: str) -> None:
         self._settings.setValue("arrow_colour", QColor(colour).name())
+
+    @property
+    def annotation_size(self) -> str:
+        """How large annotations are drawn on screen: ``"small"``, ``"medium"``, ``"large"``.
+
+        The size is in screen pixels and stays the same at every zoom; exports keep
+        sizes relative to the output image.
+        """
+        value = str(self._settings.value("annotation_size", DEFAULT_ANNOTATION_SIZE))
+        return value if value in ANNOTATION_SIZES else DEFAULT_ANNOTATION_SIZE
+
+    @annotation_size.setter
+    def annotation_size(self, size: str) -> None:
+        if size not in ANNOTATION_SIZES:
+            raise ValueError(f"annotation size must be one of {', '.join(ANNOTATION_SIZES)}")
+        self._settings.setValue("annotation_size", size)
 
     @property
     def recent_files(self) -> list[Path]:
@@ -110,7 +133,7 @@ class Preferences:
 
 
 class PreferencesDialog(QDialog):
-    """Edit the author name and the default arrow colour."""
+    """Edit the author name, the default arrow colour and the annotation size on screen."""
 
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +143,10 @@ class PreferencesDialog(QDialog):
         self.colour = preferences.arrow_colour
         self.colour_button = QPushButton(self.colour, self)
         self.colour_button.clicked.connect(self._on_colour_clicked)
+        self.size = QComboBox(self)
+        for size in ANNOTATION_SIZES:
+            self.size.addItem(size.capitalize(), size)
+        self.size.setCurrentIndex(ANNOTATION_SIZES.index(preferences.annotation_size))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -128,6 +155,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Author of new annotations", self.author)
         form.addRow("Colour of new arrows", self.colour_button)
+        form.addRow("Annotation size on screen", self.size)
         form.addRow(buttons)
 
     def _on_colour_clicked(self) -> None:
@@ -140,5 +168,6 @@ class PreferencesDialog(QDialog):
         """Store the values and close."""
         self.preferences.author = self.author.text()
         self.preferences.arrow_colour = self.colour
+        self.preferences.annotation_size = str(self.size.currentData())
         self.preferences.sync()
         super().accept()

@@ -41,9 +41,10 @@ TOOLS = (
 class ToolController(QObject):
     """One instance of each tool for a canvas, the toolbar's actions and the edit commands.
 
-    The tools share one selection. The tool actions are checkable and exclusive, with
-    single-key shortcuts; the edit actions act on the canvas's selection. Their keys
-    (Ctrl+C, Ctrl+V, Ctrl+D, Delete) also work on the canvas without them, through
+    The selection lives in the canvas's view state, not in the tools. The tool actions
+    are checkable and exclusive, with single-key shortcuts; the edit actions act on the
+    canvas's selection. Their keys (Ctrl+C, Ctrl+V, Ctrl+D, Delete) also work on the
+    canvas without them, through
     :meth:`AnnotationTool.key`; a window that adds the edit actions must not give the
     same keys to other actions (Qt would find them ambiguous and run neither).
 
@@ -80,9 +81,7 @@ class ToolController(QObject):
             "text": TextTool(),
             "ruler": RulerTool(),
         }
-        shared: set[str] = set()
         for tool in self.tools.values():
-            tool.selected = shared
             tool.report = self.message.emit
         self.action_group = QActionGroup(self)
         self.action_group.setExclusive(True)

@@ -10,14 +10,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QPainter,
     QPainterPath,
     QPainterPathStroker,
-    QPen,
 )
 
 from hoview.annotations import (
@@ -29,12 +25,11 @@ from hoview.annotations import (
 )
 from hoview.annotations.model import POINT_MARGIN
 from hoview.annotations.style import ResolvedStyle
-from hoview.render.paint import annotation_path, at_least_visible
-from hoview.ui.canvas_tool import ImagePoint
+from hoview.render.paint import drawn_style, painted_path
+from hoview.ui.canvas_tool import ImagePoint, ToolContext
 
 if TYPE_CHECKING:
     from hoview.ui.annotation_session import AnnotationSession
-    from hoview.ui.canvas import ViewerCanvas
 
 
 #: A press and release closer than this (screen pixels) are a click, not a drag.
@@ -56,7 +51,7 @@ def ignore_message(message: str) -> None:
 # -- shared helpers ------------------------------------------------------------------
 
 
-def editable_session(canvas: ViewerCanvas) -> AnnotationSession | None:
+def editable_session(canvas: ToolContext) -> AnnotationSession | None:
     """Return the shown image's session if its annotations may be edited, else ``None``."""
     session = canvas.session()
     if session is None or canvas.frame is None or session.read_only:
@@ -64,33 +59,25 @@ def editable_session(canvas: ViewerCanvas) -> AnnotationSession | None:
     return session
 
 
-def selected_ids(canvas: ViewerCanvas) -> list[str]:
+def selected_ids(canvas: ToolContext) -> list[str]:
     """Return the selected annotations of the frame shown (ids, in document order)."""
     session = canvas.session()
     frame = canvas.frame
-    tool = getattr(canvas, "tool", None)
-    if session is None or frame is None or tool is None or not tool.selected:
+    chosen = set(canvas.state.selection)
+    if session is None or frame is None or not chosen:
         return []
-    chosen = tool.selected
     return [
         a.id for a in session.document.annotations if a.id in chosen and a.frame == frame.number
     ]
 
 
-def select(canvas: ViewerCanvas, ids: Iterable[str]) -> None:
-    """Make ``ids`` the canvas's selection and tell the canvas's listeners."""
-    tool = getattr(canvas, "tool", None)
-    if tool is None:
-        return
-    wanted = list(dict.fromkeys(ids))
-    if set(wanted) != tool.selected:
-        tool.selected.clear()  # in place: the tools of a controller share one set
-        tool.selected.update(wanted)
-        canvas.selection_changed.emit(wanted)
+def select(canvas: ToolContext, ids: Iterable[str]) -> None:
+    """Make ``ids`` the selection of the canvas's view state (which tells its listeners)."""
+    canvas.state.selection = ids
     canvas.update()
 
 
-def target_layer(canvas: ViewerCanvas, document: AnnotationDocument) -> Layer | None:
+def target_layer(canvas: ToolContext, document: AnnotationDocument) -> Layer | None:
     """Return the layer new annotations go onto: the chosen one, else the first."""
     layer_id = canvas.current_layer_id
     if layer_id is not None and any(la.id == layer_id for la in document.layers):
@@ -151,7 +138,7 @@ def clamp_delta(
     return (dx, dy)
 
 
-def new_fields(canvas: ViewerCanvas, layer: Layer) -> dict[str, object]:
+def new_fields(canvas: ToolContext, layer: Layer) -> dict[str, object]:
     """Return what every annotation made on the canvas gets: layer, frame, author, style."""
     try:
         style = Style(colour=canvas.default_colour) if canvas.default_colour else Style()
@@ -174,24 +161,28 @@ def _distance_to_segment(p: ImagePoint, a: ImagePoint, b: ImagePoint) -> float:
 
 
 def annotation_shape(
-    canvas: ViewerCanvas, annotation: Annotation
+    canvas: ToolContext, annotation: Annotation
 ) -> tuple[QPainterPath, ResolvedStyle]:
     """Return the annotation's path and style as the canvas draws them at its zoom."""
     document = canvas.session().document
-    style = at_least_visible(document.resolved_style(annotation), canvas.zoom or 1.0)
-    return annotation_path(annotation, style, canvas.frame.source.pixel_spacing), style
+    return painted_path(
+        document,
+        annotation,
+        canvas.image_transform(),
+        screen=canvas.glyph_sizes,
+        pixel_spacing=canvas.frame.source.pixel_spacing,
+    )
 
 
-def _far_from(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
+def _far_from(canvas: ToolContext, annotation: Annotation, point: ImagePoint) -> bool:
     """Tell cheaply that ``point`` is far from anything ``annotation`` draws.
 
     Nothing an annotation draws (head, ticks, label, length) lies further from its
     points than its head plus a generous text width, so most annotations of a busy
     frame are ruled out without building their paths.
     """
-    style = at_least_visible(
-        canvas.session().document.resolved_style(annotation), canvas.zoom or 1.0
-    )
+    document = canvas.session().document
+    style = drawn_style(document, annotation, canvas.zoom or 1.0, canvas.glyph_sizes)
     characters = len(annotation.label or "") + len(getattr(annotation, "text", "")) + 12
     reach = HIT_PX / (canvas.zoom or 1.0) + style.head_length + style.font_size * characters
     points = annotation.points
@@ -200,7 +191,7 @@ def _far_from(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -
     return _distance_to_segment(point, points[0], points[1]) > reach
 
 
-def _hits(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bool:
+def _hits(canvas: ToolContext, annotation: Annotation, point: ImagePoint) -> bool:
     if _far_from(canvas, annotation, point):
         return False
     tolerance = HIT_PX / (canvas.zoom or 1.0)
@@ -221,7 +212,7 @@ def _hits(canvas: ViewerCanvas, annotation: Annotation, point: ImagePoint) -> bo
     return stroker.createStroke(path).contains(where)
 
 
-def annotation_at(canvas: ViewerCanvas, point: ImagePoint) -> Annotation | None:
+def annotation_at(canvas: ToolContext, point: ImagePoint) -> Annotation | None:
     """Return the topmost visible annotation of the frame shown under image ``point``."""
     session = canvas.session()
     frame = canvas.frame
@@ -231,12 +222,3 @@ def annotation_at(canvas: ViewerCanvas, point: ImagePoint) -> Annotation | None:
         if _hits(canvas, annotation, point):
             return annotation
     return None
-
-
-def paint_shape(painter: QPainter, path: QPainterPath, style: ResolvedStyle) -> None:
-    """Draw a path the way :func:`hoview.render.paint.paint_annotations` does."""
-    if style.outline is not None:
-        pen = QPen(QColor(style.outline), 2 * style.outline_width)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.strokePath(path, pen)
-    painter.fillPath(path, QBrush(QColor(style.colour)))

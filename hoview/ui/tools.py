@@ -39,14 +39,13 @@ from hoview.annotations import (
     Ruler,
     Text,
 )
-from hoview.annotations.style import ResolvedStyle
-from hoview.render.paint import SELECTION_COLOUR, annotation_path, at_least_visible
+from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
+from hoview.render.paint import SELECTION_COLOUR, annotation_path, draw_shape, glyph_style
 from hoview.ui import tool_dialogs
-from hoview.ui.canvas_tool import CanvasTool, ImagePoint
+from hoview.ui.canvas_tool import CanvasTool, ImagePoint, ToolContext
 
 if TYPE_CHECKING:
     from hoview.ui.annotation_session import AnnotationSession
-    from hoview.ui.canvas import ViewerCanvas
 
 from hoview.ui.annotation_edits import delete, edit_label
 from hoview.ui.tool_support import (
@@ -64,7 +63,6 @@ from hoview.ui.tool_support import (
     is_editable,
     layer_problem,
     new_fields,
-    paint_shape,
     select,
     selected_ids,
     target_layer,
@@ -90,21 +88,21 @@ class AnnotationTool(CanvasTool):
         super().__init__()
         self.report: Reporter = ignore_message
 
-    def _session_for_edit(self, canvas: ViewerCanvas) -> AnnotationSession | None:
+    def _session_for_edit(self, canvas: ToolContext) -> AnnotationSession | None:
         session = editable_session(canvas)
         if session is None and canvas.session() is not None:
             self.report("This image's annotation file could not be read: nothing is changed")
         return session
 
-    def cancel(self, canvas: ViewerCanvas) -> bool:
+    def cancel(self, canvas: ToolContext) -> bool:
         """Drop what is under way; return whether there was something."""
         return False
 
-    def deactivate(self, canvas: ViewerCanvas) -> None:
+    def deactivate(self, canvas: ToolContext) -> None:
         """Drop what is under way (a drag is undone, a drawing dropped)."""
         self.cancel(canvas)
 
-    def key(self, canvas: ViewerCanvas, event: QKeyEvent) -> bool:
+    def key(self, canvas: ToolContext, event: QKeyEvent) -> bool:
         """Handle the selection's keys (see the class description)."""
         from hoview.ui import clipboard  # clipboard builds on this module's helpers
 
@@ -167,7 +165,7 @@ class SelectTool(AnnotationTool):
         super().__init__()
         self._drag: _Drag | None = None
 
-    def press(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def press(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Select, or start a move, a handle drag or a selection band."""
         session = canvas.session()
         if event.button() != Qt.MouseButton.LeftButton or session is None or canvas.frame is None:
@@ -203,7 +201,7 @@ class SelectTool(AnnotationTool):
         self._drag.originals = {i: document.get(i).points for i in editable_ids(document, ids)}
         return True
 
-    def move(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def move(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Move what is being dragged to image ``point``."""
         drag = self._drag
         if drag is None:
@@ -238,7 +236,7 @@ class SelectTool(AnnotationTool):
             self._finish(canvas)
         return True
 
-    def _start(self, canvas: ViewerCanvas, drag: _Drag) -> bool:
+    def _start(self, canvas: ToolContext, drag: _Drag) -> bool:
         """Start a real drag once the mouse has gone further than a click."""
         if drag.mode != "band":
             if not drag.originals:
@@ -252,7 +250,7 @@ class SelectTool(AnnotationTool):
         drag.started = True
         return True
 
-    def release(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """End the drag: one undo step, or the band's selection."""
         drag = self._drag
         if drag is None:
@@ -268,7 +266,7 @@ class SelectTool(AnnotationTool):
         self._finish(canvas)
         return True
 
-    def _finish(self, canvas: ViewerCanvas) -> _Drag | None:
+    def _finish(self, canvas: ToolContext) -> _Drag | None:
         """End a drag where it is: the moves made so far are one undo step."""
         drag, self._drag = self._drag, None
         if drag is not None:
@@ -276,7 +274,7 @@ class SelectTool(AnnotationTool):
             canvas.update()
         return drag
 
-    def cancel(self, canvas: ViewerCanvas) -> bool:
+    def cancel(self, canvas: ToolContext) -> bool:
         """Drop a drag (Escape): what it moved goes back where it was."""
         drag = self._finish(canvas)
         if drag is None:
@@ -285,7 +283,7 @@ class SelectTool(AnnotationTool):
             drag.session.history.undo()
         return True
 
-    def double_click(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def double_click(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Edit the label (or a text's words) of the annotation under the cursor."""
         hit = annotation_at(canvas, point)
         if hit is None:
@@ -299,7 +297,7 @@ class SelectTool(AnnotationTool):
                 edit_label(canvas, hit.id)
         return True
 
-    def _handle_at(self, canvas: ViewerCanvas, point: ImagePoint) -> tuple[str, int] | None:
+    def _handle_at(self, canvas: ToolContext, point: ImagePoint) -> tuple[str, int] | None:
         """Return ``(id, point index)`` of the selected handle under ``point``."""
         zoom = canvas.zoom or 1.0
         best: tuple[float, str, int] | None = None
@@ -310,19 +308,20 @@ class SelectTool(AnnotationTool):
                     best = (distance, annotation.id, index)
         return None if best is None else (best[1], best[2])
 
-    def _handled(self, canvas: ViewerCanvas) -> list[Annotation]:
+    def _handled(self, canvas: ToolContext) -> list[Annotation]:
         """Return the selected annotations that show handles (shown and editable)."""
         session = canvas.session()
-        if session is None or canvas.frame is None or session.read_only or not self.selected:
+        chosen = set(canvas.state.selection)
+        if session is None or canvas.frame is None or session.read_only or not chosen:
             return []
         document = session.document
         return [
             a
             for a in document.visible_annotations(canvas.frame.number)
-            if a.id in self.selected and is_editable(document, a)
+            if a.id in chosen and is_editable(document, a)
         ]
 
-    def paint(self, canvas: ViewerCanvas, painter: QPainter, transform: QTransform) -> None:
+    def paint(self, canvas: ToolContext, painter: QPainter, transform: QTransform) -> None:
         """Draw the handles of the selection and the selection band."""
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -356,10 +355,10 @@ class _TwoPointTool(AnnotationTool):
         self._start_pos = QPointF()
         self._moved = False
 
-    def _make(self, canvas: ViewerCanvas, start: ImagePoint, end: ImagePoint) -> Annotation:
+    def _make(self, canvas: ToolContext, start: ImagePoint, end: ImagePoint) -> Annotation:
         raise NotImplementedError
 
-    def press(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def press(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Start drawing at image ``point``."""
         if event.button() != Qt.MouseButton.LeftButton or canvas.session() is None:
             return False
@@ -378,7 +377,7 @@ class _TwoPointTool(AnnotationTool):
         self._moved = False
         return True
 
-    def move(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def move(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Follow the mouse with the second point."""
         if self._session is None:
             return False
@@ -388,7 +387,7 @@ class _TwoPointTool(AnnotationTool):
         canvas.update()
         return True
 
-    def release(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Add the annotation, unless the mouse hardly moved (a click makes nothing)."""
         session = self._session
         if session is None:
@@ -408,10 +407,10 @@ class _TwoPointTool(AnnotationTool):
             self._added(canvas, annotation)
         return True
 
-    def _added(self, canvas: ViewerCanvas, annotation: Annotation) -> None:
+    def _added(self, canvas: ToolContext, annotation: Annotation) -> None:
         """Follow up on a new annotation (the arrow tool may ask for a label)."""
 
-    def cancel(self, canvas: ViewerCanvas) -> bool:
+    def cancel(self, canvas: ToolContext) -> bool:
         """Drop the annotation being drawn."""
         if self._session is None:
             return False
@@ -419,15 +418,18 @@ class _TwoPointTool(AnnotationTool):
         canvas.update()
         return True
 
-    def _preview(self, canvas: ViewerCanvas) -> tuple[QPainterPath, ResolvedStyle]:
+    def _preview(self, canvas: ToolContext) -> tuple[QPainterPath, ResolvedStyle]:
         annotation = self._make(canvas, self._start, self._end)
         document = self._session.document
         columns, rows = document.identity["columns"], document.identity["rows"]
         resolved = annotation.style.resolve(columns, rows, self._layer.colour)
-        style = at_least_visible(resolved, canvas.zoom or 1.0)
-        return annotation_path(annotation, style, canvas.frame.source.pixel_spacing), style
+        default = DEFAULT_STYLE.resolve(columns, rows)
+        style = glyph_style(resolved, canvas.zoom or 1.0, canvas.glyph_sizes, default)
+        transform = canvas.image_transform()
+        spacing = canvas.frame.source.pixel_spacing
+        return annotation_path(annotation, style, spacing, transform), style
 
-    def paint(self, canvas: ViewerCanvas, painter: QPainter, transform: QTransform) -> None:
+    def paint(self, canvas: ToolContext, painter: QPainter, transform: QTransform) -> None:
         """Draw the annotation being drawn exactly as it will look."""
         if self._session is None or not self._moved or canvas.frame is None:
             return
@@ -435,7 +437,7 @@ class _TwoPointTool(AnnotationTool):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setTransform(transform, combine=True)
-        paint_shape(painter, path, style)
+        draw_shape(painter, path, style)
         painter.restore()
 
 
@@ -454,10 +456,10 @@ class ArrowTool(_TwoPointTool):
         super().__init__()
         self.ask_label = False
 
-    def _make(self, canvas: ViewerCanvas, start: ImagePoint, end: ImagePoint) -> Annotation:
+    def _make(self, canvas: ToolContext, start: ImagePoint, end: ImagePoint) -> Annotation:
         return Arrow(tail=start, head=end, **new_fields(canvas, self._layer))
 
-    def _added(self, canvas: ViewerCanvas, annotation: Annotation) -> None:
+    def _added(self, canvas: ToolContext, annotation: Annotation) -> None:
         if self.ask_label:
             edit_label(canvas, annotation.id)
 
@@ -467,7 +469,7 @@ class RulerTool(_TwoPointTool):
 
     name = "Ruler"
 
-    def _make(self, canvas: ViewerCanvas, start: ImagePoint, end: ImagePoint) -> Annotation:
+    def _make(self, canvas: ToolContext, start: ImagePoint, end: ImagePoint) -> Annotation:
         return Ruler(start=start, end=end, **new_fields(canvas, self._layer))
 
 
@@ -480,7 +482,7 @@ class TextTool(AnnotationTool):
         super().__init__()
         self._pending: tuple[AnnotationSession, Layer, ImagePoint] | None = None
 
-    def press(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def press(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Remember where the text goes."""
         if event.button() != Qt.MouseButton.LeftButton or canvas.session() is None:
             return False
@@ -496,7 +498,7 @@ class TextTool(AnnotationTool):
         self._pending = (session, layer, clamp_point(session.document, point))
         return True
 
-    def release(self, canvas: ViewerCanvas, event: QMouseEvent, point: ImagePoint) -> bool:
+    def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Ask for the text and add it (an empty text adds nothing)."""
         pending, self._pending = self._pending, None
         if pending is None:
@@ -515,7 +517,7 @@ class TextTool(AnnotationTool):
         select(canvas, [added.id])
         return True
 
-    def cancel(self, canvas: ViewerCanvas) -> bool:
+    def cancel(self, canvas: ToolContext) -> bool:
         """Forget a pending click."""
         pending, self._pending = self._pending, None
         return pending is not None

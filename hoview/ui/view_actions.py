@@ -71,11 +71,11 @@ def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
         ActionSpec("View", "Flip vertical", ("Shift+V",), lambda: canvas.flip(False)),
         ActionSpec("View", "Reset view", ("Ctrl+R",), canvas.reset),
         ActionSpec("View", "Show / hide annotations", ("H",), lambda: _toggle_annotations(canvas)),
-        ActionSpec("View", "Corner text", ("C",), lambda: _flip_flag(canvas, "show_corner_text")),
+        ActionSpec("View", "Corner text", ("C",), lambda: _flip_flag(canvas, "corner_text")),
         ActionSpec(
             "View", "Anonymous mode", ("Ctrl+Shift+A",), lambda: _flip_flag(canvas, "anonymous")
         ),
-        ActionSpec("View", "DICOM overlays", ("O",), lambda: _flip_flag(canvas, "show_overlays")),
+        ActionSpec("View", "DICOM overlays", ("O",), lambda: _flip_flag(canvas, "overlays")),
         ActionSpec("Image", "Next frame", ("PgDown",), lambda: _step(canvas, 1)),
         ActionSpec("Image", "Previous frame", ("PgUp",), lambda: _step(canvas, -1)),
         ActionSpec("Edit", "Undo", ("Ctrl+Z",), lambda: _undo(canvas)),
@@ -89,8 +89,8 @@ def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
 
 
 def _flip_flag(canvas: ViewerCanvas, name: str) -> None:
-    setattr(canvas, name, not getattr(canvas, name))
-    canvas.update()
+    """Flip a flag of the canvas's view state: every canvas over that state follows."""
+    canvas.state.toggle_flag(name)
 
 
 def _step(canvas: ViewerCanvas, by: int) -> None:

@@ -213,3 +213,18 @@ def test_dates(value: str, expected: str) -> None:
 )
 def test_times(value: str, expected: str) -> None:
     assert dicom_time(value) == expected
+
+
+def test_window_line_names_the_window() -> None:
+    view = {"window_center": 2000, "window_width": 3400, "window_name": "STANDARD"}
+    assert corner_text({}, view, False)["bottom_right"] == ["W: 3400 L: 2000 \N{EM DASH} STANDARD"]
+    unnamed = corner_text({}, {**view, "window_name": " "}, False)["bottom_right"]
+    assert unnamed == ["W: 3400 L: 2000"]
+
+
+def test_image_line_gives_the_instance_number() -> None:
+    view = {"frame_index": 0, "frame_count": 40, "instance_number": "40"}
+    assert corner_text({}, view, False)["bottom_left"] == ["Im: 1 / 40 (#40)"]
+    assert corner_text({}, {**view, "instance_number": None}, False)["bottom_left"] == [
+        "Im: 1 / 40"
+    ]

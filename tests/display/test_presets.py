@@ -13,6 +13,7 @@ from hoview.display.presets import (
     histogram,
     presets_for,
     radiograph_presets,
+    same_look,
 )
 
 DX = PixelAttributes(bits_stored=12)
@@ -54,7 +55,9 @@ def test_auto_window_leaves_padding_out() -> None:
     frame[:, :5] = np.arange(500, 550).reshape(10, 5)
     padded = PixelAttributes(bits_stored=12, padding=(4000.0,))
     window = auto_window(frame, padded, 0, 100)
-    assert (window.low, window.high) == (500, 549)
+    # Integer data, integer centre and width: 500..549 becomes 500..550 (525/50).
+    assert (window.low, window.high) == (500, 550)
+    assert (window.center, window.width) == (525, 50)
 
 
 def test_auto_window_on_flat_and_float_frames() -> None:
@@ -77,27 +80,95 @@ def test_auto_window_leaves_a_spike_at_the_maximum_out(bimodal: np.ndarray) -> N
     assert auto_window(saturated, DX).high < 3300
 
 
-def test_radiograph_presets_bone_above_soft_tissue(bimodal: np.ndarray) -> None:
-    auto, bone, soft = radiograph_presets(bimodal, DX)
+@pytest.fixture(scope="module")
+def film() -> np.ndarray:
+    """Air around 300, soft tissue around 1200, bone around 2800 and collimation at 0."""
+    rng = np.random.default_rng(5)
+    parts = [
+        rng.normal(300, 40, 20_000),
+        rng.normal(1200, 150, 45_000),
+        rng.normal(2800, 250, 25_000),
+        np.zeros(10_000),
+    ]
+    values = np.concatenate(parts)
+    rng.shuffle(values)
+    frame = np.clip(np.rint(values), 0, 4095).astype(np.uint16).reshape(250, 400)
+    frame.setflags(write=False)
+    return frame
+
+
+def test_radiograph_presets_bone_and_soft_tissue(film: np.ndarray) -> None:
+    auto, bone, soft = radiograph_presets(film, DX)
     assert [w.name for w in (auto, bone, soft)] == ["Auto", "Bone", "Soft tissue"]
     assert all(w.function == "LINEAR_EXACT" for w in (auto, bone, soft))
-    # Split between the modes (Otsu), each window narrower than Auto.
-    assert soft.high == bone.low and 1200 < bone.low < 2800
-    assert (soft.low, bone.high) == (auto.low, auto.high)
-    assert bone.width < auto.width and soft.width < auto.width
-    assert soft.low < 1000 < soft.high and bone.low < 3000 < bone.high
+    # Soft tissue: from below the soft tissue to above it, short of the bone mode.
+    assert auto.low <= soft.low < 1200 - 300
+    assert 1200 + 300 < soft.high < 2800
+    # Bone: starts inside the soft tissue (the limb's outline stays a dark grey),
+    # and ends at Auto's top.
+    assert 900 < bone.low < 1700 and bone.high >= auto.high
+    assert bone.low < 2800 < bone.high
     assert soft.center < auto.center < bone.center
+    assert bone.width < auto.width and soft.width < auto.width
 
 
-def test_radiograph_presets_mirror_for_monochrome1(bimodal: np.ndarray) -> None:
+def test_radiograph_presets_soft_tissue_window_shows_soft_tissue_grey(film: np.ndarray) -> None:
+    from hoview.display.pipeline import to_display  # the screen's own pipeline
+
+    _, _, soft = radiograph_presets(film, DX)
+    shown = to_display(film, DX, soft)
+    air = shown[np.abs(film.astype(int) - 300) < 40]
+    soft_tissue = shown[np.abs(film.astype(int) - 1200) < 150]
+    bone = shown[np.abs(film.astype(int) - 2800) < 250]
+    assert np.median(air) < 40
+    assert 50 < np.median(soft_tissue) < 170  # grey, with room either side
+    assert np.median(bone) > np.median(soft_tissue) + 60
+
+
+def test_soft_tissue_on_the_sample_pelvis_keeps_detail(sample_data_dir) -> None:
+    """The sample DX: the old Otsu split turned 96 % of the pelvis white."""
+    from hoview.display.pipeline import to_display
+    from hoview.sources.dicom import DicomImage
+
+    frame = DicomImage(sample_data_dir / "pelvis_ap.dcm").frames()[0]
+    stored = frame.pixels()
+    presets = presets_for(stored, frame.attributes, "DX")
+    soft = next(w for w in presets if w.name == "Soft tissue")
+    pelvis = to_display(stored, frame.attributes, soft)[500:1200, 500:1500]
+    assert np.mean(pelvis == 255) < 0.3 and pelvis.std() > 30
+    assert len(presets) == len({(w.center, w.width) for w in presets})
+
+
+def test_radiograph_presets_mirror_for_monochrome1(film: np.ndarray) -> None:
     # MONOCHROME1: low values are shown bright, so "bone" is the low part.
     inverted = PixelAttributes(photometric="MONOCHROME1", bits_stored=12, presentation_inverse=True)
-    flipped = (4095 - bimodal).astype(np.uint16)
+    flipped = (4095 - film).astype(np.uint16)
     _, bone, soft = radiograph_presets(flipped, inverted)
-    _, bone2, soft2 = radiograph_presets(bimodal, DX)
+    _, bone2, soft2 = radiograph_presets(film, DX)
     assert bone.center < soft.center
-    assert bone.center == pytest.approx(4095 - bone2.center, abs=2)
-    assert soft.center == pytest.approx(4095 - soft2.center, abs=2)
+    tolerance = 0.03 * bone2.width  # the histogram bins differ by a bin or so
+    assert bone.center == pytest.approx(4095 - bone2.center, abs=tolerance)
+    assert soft.center == pytest.approx(4095 - soft2.center, abs=tolerance)
+
+
+def test_radiograph_presets_on_integer_data_are_integers(film: np.ndarray) -> None:
+    for window in radiograph_presets(film, DX):
+        assert window.center == int(window.center) and window.width == int(window.width)
+    floats = film.astype(np.float32) / 7
+    real = radiograph_presets(floats, PixelAttributes(bits_stored=32))
+    assert any(w.center != int(w.center) for w in real)
+
+
+def test_presets_leave_out_lookalikes_and_namesakes(film: np.ndarray) -> None:
+    auto, bone, soft = radiograph_presets(film, DX)
+    near_auto = Window(auto.center + 0.02 * auto.width, auto.width, "LINEAR", "STANDARD")
+    own_bone = Window(2600, 1800, "LINEAR", "BONE")
+    attrs = PixelAttributes(bits_stored=12, windows=(near_auto, own_bone))
+    presets = presets_for(film, attrs, "DX")
+    # Auto looks like STANDARD, and the file's BONE wins over hoview's Bone.
+    assert [w.name for w in presets] == ["STANDARD", "BONE", "Soft tissue"]
+    assert same_look(near_auto, auto) and not same_look(bone, soft)
+    assert not same_look(Window(40, 400), Window(40, 400, "SIGMOID"))
 
 
 def test_ct_presets_are_the_conventional_values() -> None:

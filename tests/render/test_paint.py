@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 from hoview.annotations import AnnotationDocument, Arrow, Ruler, Text
 from hoview.annotations.style import Style
+from hoview.display.orientation import edge_labels
 from hoview.render.export import ensure_gui
-from hoview.render.paint import arrow_path, paint_annotations
+from hoview.render.paint import (
+    SCREEN_SIZES,
+    GlyphSizes,
+    annotation_glyphs,
+    arrow_path,
+    glyph_style,
+    paint_annotations,
+    paint_orientation_markers,
+    painted_path,
+    transform_scale,
+)
 from hoview.render.qimage import qimage_to_array
 
 IDENTITY = {"sha256": "0" * 64, "columns": 400, "rows": 300, "frames": 2}
@@ -110,3 +122,112 @@ def test_thin_lines_stay_visible_on_a_thumbnail():
     grey = pixels.mean(axis=2)
     assert (grey > 200).sum() >= 15  # the white shaft and head are there
     assert (grey < 30).sum() >= 15  # and so is the dark edge
+
+
+def _view(scale: float, rotation: int = 0, flip_h: bool = False) -> QTransform:
+    """Image -> device: flip about x = 200, rotate about the origin, scale, shift."""
+    t = QTransform()
+    t.translate(1000, 1000)
+    t.scale(scale, scale)
+    t.rotate(rotation)
+    if flip_h:
+        t.translate(400, 0)
+        t.scale(-1, 1)
+    return t
+
+
+def _label(document, transform, screen=None):
+    (annotation,) = document.annotations
+    style = glyph_style(document.resolved_style(annotation), transform_scale(transform), screen)
+    _, text = annotation_glyphs(annotation, style, transform)
+    return text
+
+
+def _labelled_document():
+    document = AnnotationDocument(IDENTITY)
+    document.add(Arrow(tail=(100, 100), head=(250, 200), label="Brooker III"))
+    return document
+
+
+def test_on_screen_the_label_keeps_its_size_in_device_pixels_at_any_zoom():
+    document = _labelled_document()
+    screen = SCREEN_SIZES["medium"]
+    at_100 = _label(document, _view(1.0), screen).boundingRect()
+    at_300 = _label(document, _view(3.0), screen).boundingRect()
+    assert at_300.height() == pytest.approx(at_100.height(), rel=0.1)
+    assert at_300.width() == pytest.approx(at_100.width(), rel=0.1)
+    # Exports: relative to the output, three times as large at three times the scale.
+    export_100 = _label(document, _view(1.0)).boundingRect()
+    export_300 = _label(document, _view(3.0)).boundingRect()
+    assert export_300.height() == pytest.approx(3 * export_100.height(), rel=0.1)
+
+
+def test_on_screen_lines_and_heads_keep_their_device_size():
+    document = _labelled_document()
+    (arrow,) = document.annotations
+    for zoom in (0.25, 1.0, 3.0):
+        path, style = painted_path(document, arrow, _view(zoom), screen=GlyphSizes(3, 18, 15))
+        assert style.line_width * zoom == pytest.approx(3.0)
+        assert style.head_length * zoom == pytest.approx(18.0)
+        assert style.font_size * zoom == pytest.approx(15.0)
+    # A style asking for twice the default line width gets twice the screen width.
+    document.add(Arrow(tail=(10, 10), head=(50, 50), style=Style(line_width=0.006)))
+    thick = document.annotations[-1]
+    _, style = painted_path(document, thick, _view(2.0), screen=GlyphSizes(3, 18, 15))
+    assert style.line_width * 2.0 == pytest.approx(6.0)
+
+
+def test_glyph_sizes_are_checked():
+    with pytest.raises(ValueError, match="font_size"):
+        GlyphSizes(font_size=0)
+
+
+def _normalised(path) -> list[tuple[float, float]]:
+    box = path.boundingRect()
+    return [
+        (round(path.elementAt(i).x - box.left(), 3), round(path.elementAt(i).y - box.top(), 3))
+        for i in range(path.elementCount())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rotation", "flip_h"), [(0, True), (90, False), (180, True), (270, False)]
+)
+def test_text_is_never_mirrored_or_turned(rotation, flip_h):
+    document = _labelled_document()
+    upright = _label(document, _view(2.0), SCREEN_SIZES["medium"])
+    turned = _label(document, _view(2.0, rotation, flip_h), SCREEN_SIZES["medium"])
+    assert _normalised(turned) == _normalised(upright)  # the same glyphs, only moved
+    # ... and the label still sits beyond the tail, which the transform moved.
+    tail = _view(2.0, rotation, flip_h).map(QPointF(100, 100))
+    head = _view(2.0, rotation, flip_h).map(QPointF(250, 200))
+    centre = turned.boundingRect().center()
+    along = (centre.x() - tail.x()) * (tail.x() - head.x()) + (centre.y() - tail.y()) * (
+        tail.y() - head.y()
+    )
+    assert along > 0
+
+
+def test_hit_path_holds_the_upright_label():
+    document = _labelled_document()
+    (arrow,) = document.annotations
+    transform = _view(2.0, 180, True)
+    path, _ = painted_path(document, arrow, transform, screen=SCREEN_SIZES["medium"])
+    label = _label(document, transform, SCREEN_SIZES["medium"]).boundingRect()
+    inverse, _ = transform.inverted()
+    assert path.boundingRect().contains(inverse.mapRect(label).center())
+
+
+def test_orientation_markers_on_the_four_edges():
+    image = QImage(300, 200, QImage.Format.Format_RGB32)
+    image.fill(0xFF404040)
+    painter = QPainter(image)
+    paint_orientation_markers(painter, edge_labels("L", "F"), QRectF(0, 0, 300, 200), 20)
+    painter.end()
+    grey = qimage_to_array(image).mean(axis=2)
+    white = grey > 200
+    assert white[80:120, :40].sum() > 10  # R on the left
+    assert white[80:120, -40:].sum() > 10  # L on the right
+    assert white[:40, 130:170].sum() > 10  # H on top
+    assert white[-40:, 130:170].sum() > 10  # F at the bottom
+    assert white[60:140, 60:240].sum() == 0  # the middle is untouched

@@ -77,6 +77,57 @@ def test_oblique_series_sorts_by_projection_on_the_normal(tmp_path, make_dicom):
     assert list(z_order) != list(range(8)), "z alone must not give the order"
 
 
+def _axial_series(folder, make_dicom, numbers):
+    """Write slices at z = 0, 5, 10, ... with the given Instance Numbers, names shuffled."""
+    rng = random.Random(11)
+    names = rng.sample(range(100), len(numbers))
+    for k, number in enumerate(numbers):
+        make_dicom(
+            folder / f"IM{names[k]:03d}.dcm",
+            position=(0, 0, 5.0 * k),
+            orientation=AXIAL,
+            instance=number,
+        )
+    (series,) = scan_folder(folder, cache=FrameCache()).series
+    return series
+
+
+def _numbers(series):
+    return [f.source.metadata["instance_number"] for f in series.frames]
+
+
+def test_numbers_falling_with_position_put_instance_number_one_first(tmp_path, make_dicom):
+    # As ct_hips: Instance Number 1 is the highest slice (head first, numbered from the top).
+    series = _axial_series(tmp_path, make_dicom, [40 - k for k in range(40)])
+    assert _numbers(series) == list(range(1, 41))
+    assert _z(series) == [5.0 * k for k in range(39, -1, -1)]  # still in position order
+
+
+def test_numbers_rising_with_position_keep_ascending_position(tmp_path, make_dicom):
+    series = _axial_series(tmp_path, make_dicom, [3 + 2 * k for k in range(10)])
+    assert _numbers(series) == [3 + 2 * k for k in range(10)]
+    assert _z(series) == [5.0 * k for k in range(10)]
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [1, 2, 4, 3, 5, 6],  # numbers and positions disagree
+        [6, 5, 4, 4, 2, 1],  # a number repeated
+    ],
+)
+def test_numbers_that_disagree_leave_position_order(tmp_path, make_dicom, numbers):
+    series = _axial_series(tmp_path, make_dicom, numbers)
+    assert _z(series) == [5.0 * k for k in range(6)]
+
+
+def test_a_missing_number_leaves_position_order(tmp_path, make_dicom):
+    for k, number in enumerate([3, None, 1]):
+        make_dicom(tmp_path / f"{k}.dcm", position=(0, 0, k), orientation=AXIAL, instance=number)
+    (series,) = scan_folder(tmp_path, cache=FrameCache()).series
+    assert _z(series) == [0, 1, 2]
+
+
 def test_missing_position_falls_back_to_instance_number(tmp_path, make_dicom):
     for name, number in zip("edcba", [3, 1, 5, 2, 4], strict=True):
         position = None if name == "c" else (0, 0, -number)

@@ -61,7 +61,9 @@ def test_dicomdir_is_read_and_grouped(dicomdir_tests, name):
     by_description = {s.description: s for s in result.series}
     smartscore = by_description["SmartScore - Gated 0.5 sec"]
     z = [float(f.source.metadata["image_position"][2]) for f in smartscore.frames]
-    assert z == sorted(z) and len(z) == 5
+    assert len(z) == 5 and z in (sorted(z), sorted(z, reverse=True))  # along the normal
+    numbers = [int(f.source.dataset.InstanceNumber) for f in smartscore.frames]
+    assert numbers == sorted(numbers)  # and image 1 is Instance Number 1, as in PACS
     assert len(by_description["ANGIO Projected from   C"]) == 7
     ct = next(s for s in result.studies if s.description == "CT, HEAD/BRAIN WO CONTRAST")
     assert [(s.number, s.modality, len(s)) for s in ct.series] == [(2, "CT", 4)]

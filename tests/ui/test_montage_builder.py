@@ -78,7 +78,7 @@ def test_add_current_frame_keeps_its_window_and_document(window, builder):
 
 def test_add_all_open_images_once_each_and_remove(builder):
     assert builder.add_open_images() == 3
-    assert sorted(names(builder)) == ["ct_020.dcm", "pelvis_ap.dcm", "pelvis_ap.png"]
+    assert sorted(names(builder)) == ["ct_021.dcm", "pelvis_ap.dcm", "pelvis_ap.png"]
     assert builder.add_open_images() == 0  # already there
     assert builder.list.count() == 3
     # The list names the files for the teacher; the captions are "Case N".
@@ -86,7 +86,7 @@ def test_add_all_open_images_once_each_and_remove(builder):
     assert builder.plan().captions() == ["Case 1", "Case 2", "Case 3"]
     builder.list.setCurrentRow(1)
     builder.remove.click()
-    assert builder.list.count() == 2 and "ct_020.dcm" not in names(builder)
+    assert builder.list.count() == 2 and "ct_021.dcm" not in names(builder)
     assert builder.list.item(1).text().startswith("Case 2")
 
 
