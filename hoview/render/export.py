@@ -13,8 +13,18 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 
 from hoview.annotations import AnnotationDocument
 from hoview.annotations.atomic import write_atomic
@@ -273,10 +283,43 @@ def draw_orientation_markers(array: np.ndarray, labels: EdgeLabels | None) -> np
 
 
 def ensure_gui() -> None:
-    """Start Qt's GUI layer (offscreen unless a platform is set) so text can be drawn."""
+    """Start Qt's GUI layer (offscreen unless a platform is set) so text can be drawn.
+
+    Also paints once, in this thread, everything an annotation paints: PySide6 sets up
+    some of its Python types on first use (``QBrush(QColor(...))`` looks up
+    ``QGradient.Preset``), and when film threads did that at the same moment one of
+    them could find the type half made (``AttributeError: ... has no attribute
+    'Preset'``, seen in a montage).
+    """
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         ensure_gui.app = QGuiApplication([sys.argv[0] if sys.argv else "hoview"])  # type: ignore[attr-defined]
+    if not getattr(ensure_gui, "warmed", False):
+        _paint_once()
+        ensure_gui.warmed = True  # type: ignore[attr-defined]
+
+
+def _paint_once() -> None:
+    """Draw a tiny annotation-like scene: paths, pens, brushes, text, transforms."""
+    image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(0, 0, 0))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(QTransform().scale(1.0, 1.0))
+        path = QPainterPath(QPointF(1, 1))
+        path.lineTo(QPointF(12, 12))
+        path.addText(QPointF(2, 12), QFont("DejaVu Sans", 8), "R")
+        pen = QPen(QColor("#000000"), 2.0)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.strokePath(path, pen)
+        painter.fillPath(path, QBrush(QColor("#ffffff")))
+        painter.setPen(pen)
+        painter.setFont(QFont("DejaVu Sans", 8))
+        painter.drawText(QRectF(0, 0, 16, 16), int(Qt.AlignmentFlag.AlignCenter), "L")
+    finally:
+        painter.end()
 
 
 def choose_layers(document: AnnotationDocument, names: Sequence[str], sidecar: Path) -> set[str]:
