@@ -54,8 +54,23 @@ def _strings(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _windows(ds: Dataset) -> tuple[Window, ...]:
-    """Read the file's windows, Window Center/Width (0028,1050/1051), in order."""
+def read_windows(ds: Dataset, where: object = None) -> tuple[Window, ...]:
+    """Read windows, Window Center/Width (0028,1050/1051), in order.
+
+    Parameters
+    ----------
+    ds : pydicom.dataset.Dataset
+        The header, or a Frame VOI LUT (0028,9132) item of a functional group.
+    where : object, optional
+        What a log line names for a window left out (default the file name).
+
+    Returns
+    -------
+    tuple of Window
+        Named by Window Center & Width Explanation (0028,1055), else "File window N";
+        a window that is not valid (width below 1...) is left out and logged.
+    """
+    where = ds.filename if where is None else where
     centers = finite_floats(ds.get("WindowCenter"))
     widths = finite_floats(ds.get("WindowWidth"))
     names = _strings(ds.get("WindowCenterWidthExplanation"))
@@ -66,7 +81,7 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
         try:
             windows.append(Window(center, width, function, name))
         except ValueError as exc:
-            log.info("%s: window %d ignored: %s", ds.filename, i + 1, exc)
+            log.info("%s: window %d ignored: %s", where, i + 1, exc)
     return tuple(windows)
 
 
@@ -248,7 +263,7 @@ def pixel_attributes(ds: Dataset, path: Path) -> PixelAttributes:
             rescale_slope=1.0 if slope is None else slope,
             rescale_intercept=0.0 if intercept is None else intercept,
             modality_lut=_modality_lut(ds, path) if samples == 1 else None,
-            windows=_windows(ds) if samples == 1 and palette is None else (),
+            windows=read_windows(ds) if samples == 1 and palette is None else (),
             voi_luts=_voi_luts(ds) if samples == 1 and palette is None else (),
             presentation_inverse=inverse,
             padding=_padding(ds, path) if samples == 1 else None,

@@ -26,7 +26,7 @@ from pydicom.dataset import Dataset
 
 from hoview.display.attributes import PixelAttributes, Window
 from hoview.errors import UnreadableImageError
-from hoview.sources.dicom_attributes import float_values
+from hoview.sources.dicom_attributes import float_values, read_windows
 
 log = logging.getLogger(__name__)
 
@@ -256,23 +256,7 @@ class FunctionalGroups:
         item = self.macro(index, VOI_MACRO)
         if item is None:
             return ()
-        try:
-            centers = float_values(item.get("WindowCenter"))
-            widths = float_values(item.get("WindowWidth"))
-        except (TypeError, ValueError):
-            log.info("%s: frame %d: Frame VOI LUT ignored (not numbers)", self.path, index + 1)
-            return ()
-        names = item.get("WindowCenterWidthExplanation") or []
-        names = [names] if isinstance(names, str) else [str(n) for n in names]
-        function = str(item.get("VOILUTFunction", "LINEAR") or "LINEAR")
-        windows = []
-        for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
-            name = names[i] if i < len(names) and names[i] else f"File window {i + 1}"
-            try:
-                windows.append(Window(center, width, function, name))
-            except ValueError as exc:
-                log.info("%s: frame %d: window %d ignored: %s", self.path, index + 1, i + 1, exc)
-        return tuple(windows)
+        return read_windows(item, f"{self.path}: frame {index + 1}")
 
     def _error(self, index: int, what: str) -> UnreadableImageError:
         return UnreadableImageError(
