@@ -117,7 +117,7 @@ def plugins_for(transfer_syntax: str) -> tuple[str, ...]:
     return tuple(preferred + others)
 
 
-def decode_frame(ds: Dataset, path: Path, index: int | None) -> DecodedFrame:
+def decode_frame(ds: Dataset, path: Path, index: int | None, frames: int = 1) -> DecodedFrame:
     """Decode one frame of an encapsulated file with the decoder chosen for its syntax.
 
     Parameters
@@ -128,6 +128,9 @@ def decode_frame(ds: Dataset, path: Path, index: int | None) -> DecodedFrame:
         The file.
     index : int or None
         The frame, from 0; ``None`` for a single-frame image.
+    frames : int
+        The frames the pixel data holds (already checked against Number of Frames);
+        sizes the GDCM fallback's memory cap.
 
     Returns
     -------
@@ -152,7 +155,6 @@ def decode_frame(ds: Dataset, path: Path, index: int | None) -> DecodedFrame:
     if ts in GDCM_SYNTAXES and gdcm_fallback.available():
         try:
             rows, columns = int(ds.Rows), int(ds.Columns)
-            frames = _declared_frames(ds)
             arr = gdcm_fallback.decode_in_child(path, index, rows, columns, frames)
             tried = ", ".join(name for name, _ in failures)
             log.info("%s: decoded by GDCM after %s failed", path, tried)
@@ -162,14 +164,6 @@ def decode_frame(ds: Dataset, path: Path, index: int | None) -> DecodedFrame:
         except BaseException as exc:  # noqa: B036 - see above
             failures.append((GDCM, exc))
     raise UnreadableImageError(path, _failure_message(ts, index, failures))
-
-
-def _declared_frames(ds: Dataset) -> int:
-    """Return Number of Frames (0028,0008) as a sane integer (1 when absent or absurd)."""
-    try:
-        return min(max(int(float(str(ds.get("NumberOfFrames", 1) or 1))), 1), 100_000)
-    except (TypeError, ValueError, OverflowError):
-        return 1
 
 
 def _with_plugin(ds: Dataset, path: Path, index: int | None, plugin: str) -> np.ndarray:

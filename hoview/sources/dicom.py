@@ -230,7 +230,7 @@ class DicomImage(ImageSource):
         # by the declared count: index None would decode every frame the header claims
         index = number - 1 if self._frames.declared > 1 else None
         if self.transfer_syntax.is_encapsulated:
-            decoded = decode_frame(self.dataset, self.path, index)
+            decoded = decode_frame(self.dataset, self.path, index, self.frame_count)
             arr, self._decoder = decoded.pixels, decoded.decoder
         else:
             try:
