@@ -44,11 +44,13 @@ class Sizes:
     step_slices: int  # slices stepped through in B4
     repeats: int  # timed runs per figure (the median is reported)
     child_repeats: int  # child processes per B3 figure
+    pacs_instances: int = 500  # the CT study on the local Orthanc (B7)
+    pacs_small: int = 100  # the smaller study B7-memory compares it with
 
 
 FULL = Sizes("full", 2880, 1000, 512, 10_000, 12, 300, 9, 5)
 QUICK = Sizes("quick", 2880, 1000, 512, 10_000, 12, 120, 5, 3)
-SMOKE = Sizes("smoke", 384, 12, 64, 200, 2, 8, 1, 1)
+SMOKE = Sizes("smoke", 384, 12, 64, 200, 2, 8, 1, 1, pacs_instances=6, pacs_small=3)
 
 
 def cache_root() -> Path:
@@ -220,6 +222,15 @@ def _ct_make(slices: int, side: int):  # noqa: ANN202
 def ct_series(slices: int, side: int) -> Path:
     """The CT series folder (only DICOM files in it)."""
     return _cached(f"ct-{slices}-{side}", _ct_make(slices, side)) / "series"
+
+
+def pacs_study(instances: int, side: int) -> list[Path]:
+    """The files of a CT study of ``instances`` slices ``side`` x ``side`` for the PACS (B7).
+
+    One series, 16 bits, uncompressed; each size is a study of its own (its own Study
+    Instance UID), so the 500- and the 100-instance study live side by side on a server.
+    """
+    return sorted(ct_series(instances, side).glob("*.dcm"))
 
 
 def _write_annotated(folder: Path, side: int, arrows: int) -> None:

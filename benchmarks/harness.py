@@ -10,7 +10,7 @@ import traceback
 from benchmarks import data
 from benchmarks.timing import Row, machine, table
 
-GROUPS = ("B1", "B2", "B3", "B5", "B6")  # B4 is measured with B3 (same series, same child)
+GROUPS = ("B1", "B2", "B3", "B5", "B6", "B7")  # B4 is measured with B3 (same series, same child)
 
 
 def _group(name: str, sizes: data.Sizes, shared: dict) -> list[Row]:
@@ -36,6 +36,10 @@ def _group(name: str, sizes: data.Sizes, shared: dict) -> list[Row]:
         from benchmarks import b5_sidecar
 
         return b5_sidecar.rows(sizes)
+    if name == "B7":
+        from benchmarks import b7_pacs
+
+        return b7_pacs.rows(sizes)
     from benchmarks import b6_montage
 
     return b6_montage.rows(sizes)

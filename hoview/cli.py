@@ -19,7 +19,20 @@ from hoview.render.formats import DICOM_SUFFIXES, allowed_endings
 from hoview.terminal import emit, escape_json
 
 PROG = "hoview"
-COMMANDS = ("info", "render", "annotate", "annotations", "montage", "teach")
+COMMANDS = (
+    "info",
+    "render",
+    "annotate",
+    "annotations",
+    "montage",
+    "teach",
+    "gsps",
+    "sr",
+    "kos",
+    "import",
+    "query",
+    "push",
+)
 
 
 def _positive_float(text: str) -> float:
@@ -176,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
     from hoview.cli_exports import add_parsers
 
     add_parsers(sub, _positive_int)
+    from hoview.cli_dicom import add_parsers as add_dicom_parsers
+
+    add_dicom_parsers(sub, _frame_number)
+    from hoview.cli_pacs import add_parsers as add_pacs_parsers
+
+    add_pacs_parsers(sub)
     return parser
 
 
@@ -220,6 +239,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         command = run_montage if args.command == "montage" else run_teach
         return _run(lambda: command(args, _warn))
+    if args.command in ("gsps", "sr", "kos", "import"):
+        from hoview.cli_dicom import run
+
+        if args.command == "gsps" and args.window is not None:
+            _check_window(parser, args.window)
+        return _run(lambda: run(args))
+    if args.command in ("query", "push"):
+        from hoview.cli_pacs import run as run_pacs
+
+        return _run(lambda: run_pacs(args))
     parser.print_help()
     return 2
 
@@ -249,10 +278,11 @@ def _check_window(parser: argparse.ArgumentParser, values: list[float]) -> None:
 
 
 def _info(args: argparse.Namespace) -> int:
+    from hoview.cli_pacs import local_path
     from hoview.describe import describe_path, format_description
 
     description = describe_path(
-        Path(args.path), identifiers=args.show_identifiers, progress=_progress()
+        local_path(args.path), identifiers=args.show_identifiers, progress=_progress()
     )
     if args.json:
         emit_json(description)
@@ -271,10 +301,11 @@ def _warn(message: str) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from hoview.cli_pacs import local_path
     from hoview.render.commands import render_to_file
 
     render_to_file(
-        Path(args.path),
+        local_path(args.path),
         Path(args.output),
         frame=args.frame,
         window=tuple(args.window) if args.window else None,
@@ -358,7 +389,9 @@ def _progress():  # noqa: ANN202 - returns a callback or None
 def _open_viewer(paths: list[str]) -> int:
     from hoview.ui.app import run_viewer
 
-    return run_viewer([Path(p) for p in paths])
+    # As typed: the viewer retrieves a study reference itself, showing the first image
+    # as soon as it arrives.
+    return run_viewer(list(paths))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -75,6 +76,45 @@ def is_sample(path: str | Path) -> bool:
         return False
     try:
         Path(path).resolve().relative_to(folder.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+#: Environment variable that moves the DICOMweb cache (tests, portable installs).
+CACHE_DIR_ENV = "HOVIEW_CACHE_DIR"
+#: Environment variable that moves the user config folder (``servers.toml``).
+CONFIG_DIR_ENV = "HOVIEW_CONFIG_DIR"
+
+
+def dicomweb_cache_root() -> Path:
+    """Return the folder of the DICOMweb cache (``$HOVIEW_CACHE_DIR`` if set).
+
+    ``platformdirs.user_cache_dir("hoview")/dicomweb`` otherwise. Eviction deletes
+    files there, so no sidecar is ever written beside them.
+    """
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("hoview", appauthor=False)) / "dicomweb"
+
+
+def config_dir() -> Path:
+    """Return the user's hoview config folder (``$HOVIEW_CONFIG_DIR`` if set)."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("hoview", appauthor=False))
+
+
+def in_dicomweb_cache(path: str | Path) -> bool:
+    """Return whether ``path`` is inside the DICOMweb cache (see :func:`dicomweb_cache_root`)."""
+    try:
+        Path(os.path.abspath(path)).resolve().relative_to(dicomweb_cache_root().resolve())
     except (OSError, ValueError):
         return False
     return True

@@ -68,3 +68,8 @@ def escape_json(text: str) -> str:
 def emit(text: str, file: TextIO | None = None, *, end: str = "\n", flush: bool = False) -> None:
     """Print ``text`` with control characters spelled out (see :func:`escape_controls`)."""
     print(escape_controls(text), end=end, file=sys.stdout if file is None else file, flush=flush)
+
+
+def plural(count: int, word: str) -> str:
+    """Return ``"1 arrow"``, ``"2 arrows"``: a count and a noun that takes an ``s``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -261,8 +261,9 @@ def smoothstep(edge0: float, edge1: float, x: Array) -> Array:
 # =============================================================================
 
 
-def sd_ellipse(x: Array, y: Array, cx: float, cy: float, a: float, b: float,
-               angle: float = 0.0) -> Array:
+def sd_ellipse(
+    x: Array, y: Array, cx: float, cy: float, a: float, b: float, angle: float = 0.0
+) -> Array:
     """Approximate signed distance to a rotated ellipse.
 
     Parameters
@@ -290,8 +291,9 @@ def sd_ellipse(x: Array, y: Array, cx: float, cy: float, a: float, b: float,
     return np.where(k0 > 1e-6, k0 * (k0 - 1) / k1, -min(a, b))
 
 
-def sd_ellipsoid(p: Sequence[Array], centre: Sequence[float], semi: Sequence[float],
-                 tilt: float = 0.0) -> Array:
+def sd_ellipsoid(
+    p: Sequence[Array], centre: Sequence[float], semi: Sequence[float], tilt: float = 0.0
+) -> Array:
     """Approximate signed distance to an ellipsoid tilted in the x-z plane.
 
     Parameters
@@ -317,8 +319,9 @@ def sd_ellipsoid(p: Sequence[Array], centre: Sequence[float], semi: Sequence[flo
     return np.where(k0 > 1e-6, k0 * (k0 - 1) / np.maximum(k1, 1e-9), -min(semi))
 
 
-def segment_param(x: Array, y: Array, p0: Sequence[float],
-                  p1: Sequence[float]) -> tuple[Array, Array]:
+def segment_param(
+    x: Array, y: Array, p0: Sequence[float], p1: Sequence[float]
+) -> tuple[Array, Array]:
     """Distance to a 2-D segment and the position along it.
 
     Parameters
@@ -340,8 +343,7 @@ def segment_param(x: Array, y: Array, p0: Sequence[float],
     return np.hypot(wx - ex * t, wy - ey * t), t
 
 
-def sd_tube(x: Array, y: Array, points: Sequence[Sequence[float]],
-            radii: Sequence[float]) -> Array:
+def sd_tube(x: Array, y: Array, points: Sequence[Sequence[float]], radii: Sequence[float]) -> Array:
     """Signed distance to a polyline swept by a varying radius.
 
     Parameters
@@ -415,8 +417,9 @@ def sd_polygon(x: Array, y: Array, points: Sequence[Sequence[float]]) -> Array:
     return np.where(inside, -1.0, 1.0) * np.sqrt(d2)
 
 
-def chaikin(points: Sequence[Sequence[float]], rounds: int = 3,
-            closed: bool = True) -> list[tuple[float, float]]:
+def chaikin(
+    points: Sequence[Sequence[float]], rounds: int = 3, closed: bool = True
+) -> list[tuple[float, float]]:
     """Round off a polygon or polyline by Chaikin corner cutting.
 
     Parameters
@@ -462,6 +465,7 @@ def resample(values: Array, grid_x: Array, grid_y: Array, x: Array, y: Array) ->
     numpy.ndarray
         (len(y), len(x)) samples.
     """
+
     def weights(grid: Array, q: Array) -> tuple[Array, Array]:
         f = np.interp(q.ravel(), grid, np.arange(grid.size, dtype=float))
         i = np.clip(np.floor(f).astype(int), 0, grid.size - 2)
@@ -473,8 +477,9 @@ def resample(values: Array, grid_x: Array, grid_y: Array, x: Array, y: Array) ->
     return rows[:, ix] * (1 - wx) + rows[:, ix + 1] * wx
 
 
-def sd_polygon_smooth(x: Array, y: Array, points: Sequence[Sequence[float]],
-                      step: float = 0.5) -> Array:
+def sd_polygon_smooth(
+    x: Array, y: Array, points: Sequence[Sequence[float]], step: float = 0.5
+) -> Array:
     """Signed distance to a Chaikin-rounded polygon, computed on a coarse grid.
 
     Parameters
@@ -602,11 +607,13 @@ class Canvas:
     def empty(cls) -> Canvas:
         """Return a blank canvas with fresh textures."""
         shape = (DX_ROWS, DX_COLS)
-        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape),
-                   make_textures(shape))
+        return cls(
+            np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape), make_textures(shape)
+        )
 
-    def window(self, x0: float, x1: float, y0: float,
-               y1: float) -> tuple[tuple[slice, slice], Array, Array]:
+    def window(
+        self, x0: float, x1: float, y0: float, y1: float
+    ) -> tuple[tuple[slice, slice], Array, Array]:
         """Return a region of the canvas and its pixel-centre coordinates.
 
         Parameters
@@ -621,10 +628,14 @@ class Canvas:
         x, y : numpy.ndarray
             Row vector of x and column vector of y, in mm.
         """
-        c0, c1 = (int(np.clip(v, 0, DX_COLS)) for v in
-                  (math.floor(min(x0, x1) / DX_SPACING), math.ceil(max(x0, x1) / DX_SPACING)))
-        r0, r1 = (int(np.clip(v, 0, DX_ROWS)) for v in
-                  (math.floor(min(y0, y1) / DX_SPACING), math.ceil(max(y0, y1) / DX_SPACING)))
+        c0, c1 = (
+            int(np.clip(v, 0, DX_COLS))
+            for v in (math.floor(min(x0, x1) / DX_SPACING), math.ceil(max(x0, x1) / DX_SPACING))
+        )
+        r0, r1 = (
+            int(np.clip(v, 0, DX_ROWS))
+            for v in (math.floor(min(y0, y1) / DX_SPACING), math.ceil(max(y0, y1) / DX_SPACING))
+        )
         xs = (np.arange(c0, c1) + 0.5) * DX_SPACING
         ys = (np.arange(r0, r1) + 0.5) * DX_SPACING
         return (slice(r0, r1), slice(c0, c1)), xs[None, :], ys[:, None]
@@ -635,8 +646,9 @@ MID_X = 200.0
 HIP_Y = 178.0
 
 
-def side_window(canvas: Canvas, side: int, u0: float, u1: float, y0: float,
-                y1: float) -> tuple[tuple[slice, slice], Array, Array]:
+def side_window(
+    canvas: Canvas, side: int, u0: float, u1: float, y0: float, y1: float
+) -> tuple[tuple[slice, slice], Array, Array]:
     """Return a canvas region given in lateral distance from the midline.
 
     Parameters
@@ -661,9 +673,17 @@ def side_window(canvas: Canvas, side: int, u0: float, u1: float, y0: float,
     return window, side * (x - MID_X), y
 
 
-def add_bone(canvas: Canvas, window: tuple[slice, slice], sdf: Array, radius: Array | float,
-             cortex: Array | float, density: Array | float, texture: Array,
-             texture_gain: float = 0.55, cortex_density: float = 1.0) -> None:
+def add_bone(
+    canvas: Canvas,
+    window: tuple[slice, slice],
+    sdf: Array,
+    radius: Array | float,
+    cortex: Array | float,
+    density: Array | float,
+    texture: Array,
+    texture_gain: float = 0.55,
+    cortex_density: float = 1.0,
+) -> None:
     """Add the projection of a bone with a cortex and a textured interior.
 
     Parameters
@@ -694,8 +714,14 @@ def add_bone(canvas: Canvas, window: tuple[slice, slice], sdf: Array, radius: Ar
     canvas.bone[window] += cortex_density * (outer - inner) + interior * inner
 
 
-def add_line(canvas: Canvas, side: int, points: Sequence[Sequence[float]], amount: float,
-             width: float, margin: float = 6.0) -> None:
+def add_line(
+    canvas: Canvas,
+    side: int,
+    points: Sequence[Sequence[float]],
+    amount: float,
+    width: float,
+    margin: float = 6.0,
+) -> None:
     """Add a dense line: a cortex seen edge on, along a polyline.
 
     Parameters
@@ -716,11 +742,13 @@ def add_line(canvas: Canvas, side: int, points: Sequence[Sequence[float]], amoun
     us = [p[0] for p in points]
     ys = [p[1] for p in points]
     if side == 0:
-        window, u, y = canvas.window(min(us) - margin, max(us) + margin,
-                                     min(ys) - margin, max(ys) + margin)
+        window, u, y = canvas.window(
+            min(us) - margin, max(us) + margin, min(ys) - margin, max(ys) + margin
+        )
     else:
-        window, u, y = side_window(canvas, side, min(us) - margin, max(us) + margin,
-                                   min(ys) - margin, max(ys) + margin)
+        window, u, y = side_window(
+            canvas, side, min(us) - margin, max(us) + margin, min(ys) - margin, max(ys) + margin
+        )
     d = dist_polyline(u, y, points)
     canvas.bone[window] += amount * np.exp(-((d / width) ** 2))
 
@@ -735,8 +763,9 @@ BODY_HALF_WIDTH = [156, 164, 178, 189, 195, 196, 193, 188, 182]
 BODY_DEPTH = [205, 210, 215, 222, 226, 222, 210, 190, 175]
 
 
-def superellipse_chord(dx: Array, half_width: Array | float, depth: Array | float,
-                       power: float = 2.4) -> Array:
+def superellipse_chord(
+    dx: Array, half_width: Array | float, depth: Array | float, power: float = 2.4
+) -> Array:
     """Front-to-back path length through a superelliptic cross-section.
 
     Parameters
@@ -784,7 +813,8 @@ def add_body(canvas: Canvas) -> None:
         dx = x - (MID_X + side * thigh_c)
         thighs = np.maximum(thighs, superellipse_chord(dx, thigh_half, thigh_depth, 2.2))
         thigh_core = np.maximum(
-            thigh_core, superellipse_chord(dx, thigh_half - 20.0, thigh_depth - 40.0, 2.2))
+            thigh_core, superellipse_chord(dx, thigh_half - 20.0, thigh_depth - 40.0, 2.2)
+        )
     perineum = superellipse_chord(x - MID_X, 24.0, 70.0, 2.0) * smoothstep(255, 285, y)
     perineum = perineum * smoothstep(345, 300, y)
     body = (1 - split) * trunk + split * np.maximum(thighs, perineum)
@@ -814,8 +844,7 @@ def add_soft_tissue_planes(canvas: Canvas) -> None:
         canvas.fat[window] += 10.0 * np.exp(-((d / 2.0) ** 2))
         # Gluteal fat plane lateral to the hip.
         window, u, y = side_window(canvas, side, 120, 190, 80, 260)
-        d = dist_polyline(u, y, chaikin([(150, 90), (170, 140), (178, 200), (176, 250)], 3,
-                                        False))
+        d = dist_polyline(u, y, chaikin([(150, 90), (170, 140), (178, 200), (176, 250)], 3, False))
         canvas.fat[window] += 8.0 * np.exp(-((d / 2.5) ** 2))
     # Bladder: water density seen against perivesical fat.
     window, x, y = canvas.window(130, 270, 140, 230)
@@ -841,8 +870,9 @@ def add_bowel_gas(canvas: Canvas) -> None:
     caecum = smoothstep(2.0, -4.0, caecum + 3.0 * wobble)
     gas += caecum * (2.5 + 6.0 * smoothstep(0.8, 2.0, mottle))
     # Sigmoid loop on the left (image right): a gas tube with haustral folds.
-    sig_pts = chaikin([(236, 146), (262, 150), (292, 134), (298, 110), (282, 92), (262, 96)], 3,
-                      False)
+    sig_pts = chaikin(
+        [(236, 146), (262, 150), (292, 134), (298, 110), (282, 92), (262, 96)], 3, False
+    )
     sig = sd_tube(x, y, sig_pts, [7.0] * len(sig_pts)) + 2.0 * wobble
     along = np.arctan2(y - 120, x - 272)
     folds = 0.8 + 0.2 * np.cos(11 * along)
@@ -863,8 +893,14 @@ def add_bowel_gas(canvas: Canvas) -> None:
 # ---------------------------------------------------------------------------
 
 
-def add_vertebra(canvas: Canvas, top: float, bottom: float, half_width: float,
-                 transverse: float, process_radius: float) -> None:
+def add_vertebra(
+    canvas: Canvas,
+    top: float,
+    bottom: float,
+    half_width: float,
+    transverse: float,
+    process_radius: float,
+) -> None:
     """Add a lumbar vertebra seen from the front.
 
     Parameters
@@ -882,8 +918,9 @@ def add_vertebra(canvas: Canvas, top: float, bottom: float, half_width: float,
     """
     mid = 0.5 * (top + bottom)
     half_h = 0.5 * (bottom - top)
-    window, x, y = canvas.window(MID_X - transverse - 8, MID_X + transverse + 8,
-                                 top - 10, bottom + 16)
+    window, x, y = canvas.window(
+        MID_X - transverse - 8, MID_X + transverse + 8, top - 10, bottom + 16
+    )
     u = x - MID_X
     tex = canvas.tex.oriented(window, np.pi / 2)
     # Body: a waisted cylinder standing upright, with a cortical shell.
@@ -897,25 +934,35 @@ def add_vertebra(canvas: Canvas, top: float, bottom: float, half_width: float,
         centre = (side * (half_width - 9), top + 9)
         ped_out = sd_ellipse(u, y, *centre, 6.0, 8.5)
         ped_in = sd_ellipse(u, y, *centre, 4.0, 6.3)
-        canvas.bone[window] += 5.0 * (smoothstep(1.0, -1.0, ped_out)
-                                       - 0.7 * smoothstep(1.0, -1.0, ped_in))
+        canvas.bone[window] += 5.0 * (
+            smoothstep(1.0, -1.0, ped_out) - 0.7 * smoothstep(1.0, -1.0, ped_in)
+        )
         # Transverse processes: tapering, slightly upturned, from the pedicles.
-        tp = chaikin([(side * (half_width - 10), top + 11), (side * (transverse - 16), top + 10),
-                      (side * transverse, top + 2)], 2, False)
+        tp = chaikin(
+            [
+                (side * (half_width - 10), top + 11),
+                (side * (transverse - 16), top + 10),
+                (side * transverse, top + 2),
+            ],
+            2,
+            False,
+        )
         radii = np.linspace(1.1 * process_radius, 0.4 * process_radius, len(tp))
         proc = sd_tube(u, y, tp, list(radii))
         add_bone(canvas, window, proc, radii[len(radii) // 2], 0.9, 0.3, tex, texture_gain=0.4)
     # Spinous process and laminae.
     spine = sd_ellipse(u, y, 0.0, bottom + 3.0, 4.5, 10.0)
     add_bone(canvas, window, spine, 6.0, 1.2, 0.3, tex)
-    arch = chaikin([(-half_width + 9, top + 17), (0, bottom - 3), (half_width - 9, top + 17)],
-                   2, False)
+    arch = chaikin(
+        [(-half_width + 9, top + 17), (0, bottom - 3), (half_width - 9, top + 17)], 2, False
+    )
     lamina = sd_tube(u, y, arch, [4.0] * len(arch))
     add_bone(canvas, window, lamina, 4.0, 0.9, 0.3, tex)
 
 
-def vertebral_body_chord(u: Array, y: Array, half_width: Array, mid: float, half_height: float,
-                         half_depth: float) -> Array:
+def vertebral_body_chord(
+    u: Array, y: Array, half_width: Array, mid: float, half_height: float, half_depth: float
+) -> Array:
     """Path length through an upright elliptic cylinder with flat, slightly rounded ends.
 
     Parameters
@@ -940,9 +987,25 @@ def vertebral_body_chord(u: Array, y: Array, half_width: Array, mid: float, half
     return 2.0 * half_depth * across * ends
 
 
-SACRUM = [(-57, 66), (-30, 57), (0, 55), (30, 57), (57, 66), (53, 82), (45, 104), (37, 128),
-          (28, 148), (18, 163), (9, 171), (-9, 171), (-18, 163), (-28, 148), (-37, 128),
-          (-45, 104), (-53, 82)]
+SACRUM = [
+    (-57, 66),
+    (-30, 57),
+    (0, 55),
+    (30, 57),
+    (57, 66),
+    (53, 82),
+    (45, 104),
+    (37, 128),
+    (28, 148),
+    (18, 163),
+    (9, 171),
+    (-9, 171),
+    (-18, 163),
+    (-28, 148),
+    (-37, 128),
+    (-45, 104),
+    (-53, 82),
+]
 SACRAL_FORAMINA = [(24.0, 86.0, 4.5), (21.0, 107.0, 4.0), (18.0, 126.0, 3.5), (15.0, 143.0, 3.0)]
 
 
@@ -966,12 +1029,15 @@ def add_sacrum(canvas: Canvas) -> None:
     add_bone(canvas, window, sdf, 15.0, 0.9, density, tex, texture_gain=0.4, cortex_density=0.5)
     for fx, fy, r in SACRAL_FORAMINA:
         for side in (-1, 1):
-            arc = [(MID_X + side * fx + r * 1.5 * math.cos(a), fy + 1 - r * 1.3 * math.sin(a))
-                   for a in np.linspace(0.12 * np.pi, 0.88 * np.pi, 9)]
+            arc = [
+                (MID_X + side * fx + r * 1.5 * math.cos(a), fy + 1 - r * 1.3 * math.sin(a))
+                for a in np.linspace(0.12 * np.pi, 0.88 * np.pi, 9)
+            ]
             add_line(canvas, 0, arc, 3.0, 1.0)
     # S1 superior endplate, seen obliquely as a flat oval.
-    rim = [(MID_X + 24 * math.cos(a), 62 + 5.5 * math.sin(a))
-           for a in np.linspace(0, 2 * np.pi, 33)]
+    rim = [
+        (MID_X + 24 * math.cos(a), 62 + 5.5 * math.sin(a)) for a in np.linspace(0, 2 * np.pi, 33)
+    ]
     add_line(canvas, 0, rim, 3.0, 0.9)
     add_line(canvas, 0, chaikin([(MID_X, 80), (MID_X + 1, 120), (MID_X, 160)], 2, False), 2.5, 1.6)
     # Coccyx: three small segments, slightly off the midline.
@@ -986,17 +1052,61 @@ def add_sacrum(canvas: Canvas) -> None:
 
 #: Outline of a hemipelvis in (lateral distance from the midline, image y), mm.
 HEMIPELVIS = [
-    (40, 50), (52, 36), (72, 24), (98, 17), (121, 21), (137, 34), (146, 54), (145, 78),
-    (138, 92), (134, 107), (127, 121), (117, 137), (110, 150), (106, 158), (104, 178),
-    (100, 198), (96, 214), (94, 230), (92, 244), (88, 258), (80, 268), (66, 273), (54, 270),
-    (42, 264), (26, 254), (12, 245), (4, 239), (2, 220), (3, 199), (10, 194), (24, 192), (44, 188),
-    (60, 181), (66, 175), (56, 166), (46, 154), (39, 140), (37, 125), (40, 105), (44, 80),
+    (40, 50),
+    (52, 36),
+    (72, 24),
+    (98, 17),
+    (121, 21),
+    (137, 34),
+    (146, 54),
+    (145, 78),
+    (138, 92),
+    (134, 107),
+    (127, 121),
+    (117, 137),
+    (110, 150),
+    (106, 158),
+    (104, 178),
+    (100, 198),
+    (96, 214),
+    (94, 230),
+    (92, 244),
+    (88, 258),
+    (80, 268),
+    (66, 273),
+    (54, 270),
+    (42, 264),
+    (26, 254),
+    (12, 245),
+    (4, 239),
+    (2, 220),
+    (3, 199),
+    (10, 194),
+    (24, 192),
+    (44, 188),
+    (60, 181),
+    (66, 175),
+    (56, 166),
+    (46, 154),
+    (39, 140),
+    (37, 125),
+    (40, 105),
+    (44, 80),
     (45, 62),
 ]
-ILIAC_CREST = [(42, 54), (52, 38), (72, 26), (98, 19), (121, 23), (137, 36), (145, 56),
-               (144, 78)]
-PELVIC_BRIM = [(4, 200), (24, 194), (44, 189), (60, 182), (70, 173), (74, 158), (73, 140),
-               (68, 122), (58, 104), (48, 88)]
+ILIAC_CREST = [(42, 54), (52, 38), (72, 26), (98, 19), (121, 23), (137, 36), (145, 56), (144, 78)]
+PELVIC_BRIM = [
+    (4, 200),
+    (24, 194),
+    (44, 189),
+    (60, 182),
+    (70, 173),
+    (74, 158),
+    (73, 140),
+    (68, 122),
+    (58, 104),
+    (48, 88),
+]
 OBTURATOR = (47.0, 225.0, 15.0, 21.0, 25.0)  # centre u, y, semi-axes, tilt (deg)
 ACETABULUM_CENTRE = (88.0, HIP_Y)
 
@@ -1041,8 +1151,9 @@ def ridge(u: Array, y: Array, points: Sequence[Sequence[float]], sigma: float) -
     return np.exp(-0.5 * (dist_polyline(u, y, points) / sigma) ** 2)
 
 
-def roof_arc(radius: float, start: float = -45.0, stop: float = 33.0,
-             n: int = 14) -> list[tuple[float, float]]:
+def roof_arc(
+    radius: float, start: float = -45.0, stop: float = 33.0, n: int = 14
+) -> list[tuple[float, float]]:
     """Points of an arc above the femoral head, concentric with it.
 
     Parameters
@@ -1060,8 +1171,10 @@ def roof_arc(radius: float, start: float = -45.0, stop: float = 33.0,
         (lateral distance, image y) points.
     """
     hu, hy = ACETABULUM_CENTRE
-    return [(hu - radius * math.sin(a), hy - radius * math.cos(a))
-            for a in np.radians(np.linspace(start, stop, n))]
+    return [
+        (hu - radius * math.sin(a), hy - radius * math.cos(a))
+        for a in np.radians(np.linspace(start, stop, n))
+    ]
 
 
 def pelvis_thickness(u: Array, y: Array) -> Array:
@@ -1131,22 +1244,31 @@ def add_pelvic_lines(canvas: Canvas, side: int) -> None:
     side : int
         +1 / -1.
     """
+
     def curve(points: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
         return chaikin(points, 3, closed=False)
 
     add_line(canvas, side, curve(PELVIC_BRIM), 5.0, 1.2)
-    add_line(canvas, side, curve([(44, 142), (55, 170), (61, 200), (66, 228), (72, 250)]),
-             3.5, 1.1)
+    add_line(canvas, side, curve([(44, 142), (55, 170), (61, 200), (66, 228), (72, 250)]), 3.5, 1.1)
     add_line(canvas, side, roof_arc(29.0, -40.0, 30.0), 6.0, 1.8)
-    add_line(canvas, side, curve([(78, 168), (77, 184), (74, 196), (69, 199), (65, 193),
-                                  (64, 176)]), 4.5, 1.1)
+    add_line(
+        canvas,
+        side,
+        curve([(78, 168), (77, 184), (74, 196), (69, 199), (65, 193), (64, 176)]),
+        4.5,
+        1.1,
+    )
     add_line(canvas, side, curve([(104, 162), (96, 176), (86, 190), (74, 199)]), 2.0, 1.2)
     add_line(canvas, side, curve([(108, 159), (111, 176), (106, 194), (100, 206)]), 2.5, 1.2)
     ou, oy, oa, ob, ot = OBTURATOR
     t = math.radians(ot)
-    ring = [(ou + (oa + 0.8) * math.cos(a) * math.cos(t) - (ob + 0.8) * math.sin(a) * math.sin(t),
-             oy + (oa + 0.8) * math.cos(a) * math.sin(t) + (ob + 0.8) * math.sin(a) * math.cos(t))
-            for a in np.linspace(0, 2 * np.pi, 41)]
+    ring = [
+        (
+            ou + (oa + 0.8) * math.cos(a) * math.cos(t) - (ob + 0.8) * math.sin(a) * math.sin(t),
+            oy + (oa + 0.8) * math.cos(a) * math.sin(t) + (ob + 0.8) * math.sin(a) * math.cos(t),
+        )
+        for a in np.linspace(0, 2 * np.pi, 41)
+    ]
     add_line(canvas, side, ring, 2.5, 1.1)
     # Sacroiliac joint: the dense overlap of ilium and sacrum, split by the joint.
     add_line(canvas, side, curve([(51, 66), (48, 96), (43, 122)]), -2.5, 0.8)
@@ -1167,8 +1289,9 @@ class Part:
     density: float | Array
 
 
-def blend_parts(parts: Sequence[Part], k: float,
-                tau: float = 3.0) -> tuple[Array, Array, Array, Array]:
+def blend_parts(
+    parts: Sequence[Part], k: float, tau: float = 3.0
+) -> tuple[Array, Array, Array, Array]:
     """Smoothly unite bone parts, blending their material near the joins.
 
     Parameters
@@ -1193,8 +1316,9 @@ def blend_parts(parts: Sequence[Part], k: float,
     total = sum(weights)
     fields = []
     for name in ("radius", "cortex", "density"):
-        fields.append(sum(w * getattr(p, name) for w, p in zip(weights, parts, strict=True))
-                      / total)
+        fields.append(
+            sum(w * getattr(p, name) for w, p in zip(weights, parts, strict=True)) / total
+        )
     return sdf, fields[0], fields[1], fields[2]
 
 
@@ -1291,8 +1415,9 @@ def add_femur(canvas: Canvas, side: int) -> None:
     density = density * (1 - 0.35 * gauss2(u, y, 120, 202, 7, 7))
     add_bone(canvas, window, sdf, radius, cortex, density, tex, texture_gain=0.45)
     # Calcar femorale: the dense inferior neck cortex into the medial shaft.
-    add_line(canvas, side, chaikin([(88, 204), (104, 218), (113, 238), (117, 258)], 3, False),
-             5.0, 1.6)
+    add_line(
+        canvas, side, chaikin([(88, 204), (104, 218), (113, 238), (117, 258)], 3, False), 5.0, 1.6
+    )
     # Fovea capitis: a small notch on the medial head.
     fovea = sd_ellipse(u, y, HEAD[0] - HEAD_R + 2, HEAD[1] + 3, 4.0, 3.0)
     canvas.bone[window] -= 5.0 * smoothstep(1.0, -1.0, fovea) * smoothstep(1.0, -1.0, sdf)
@@ -1462,8 +1587,9 @@ def add_heterotopic_bone(canvas: Canvas, side: int) -> None:
     parts = []
     for mass in ho_masses(side):
         for lobe in mass_lobes(mass):
-            d = sd_ellipse(u, z, lobe.centre[0], lobe.centre[2], lobe.semi[0], lobe.semi[2],
-                           lobe.tilt)
+            d = sd_ellipse(
+                u, z, lobe.centre[0], lobe.centre[2], lobe.semi[0], lobe.semi[2], lobe.tilt
+            )
             parts.append(Part(d, lobe.semi[1], 1.1, 0.5))
     sdf, radius, cortex, density = blend_parts(parts, k=6.0, tau=3.0)
     sdf = sdf + ho_outline_noise(side * u, 0.0, z)
@@ -1557,10 +1683,12 @@ def make_radiograph() -> NDArray[np.uint16]:
     add_body(canvas)
     add_soft_tissue_planes(canvas)
     add_bowel_gas(canvas)
-    add_vertebra(canvas, top=-26.0, bottom=12.0, half_width=27.0, transverse=46.0,
-                 process_radius=4.0)
-    add_vertebra(canvas, top=21.0, bottom=49.0, half_width=28.0, transverse=52.0,
-                 process_radius=7.0)
+    add_vertebra(
+        canvas, top=-26.0, bottom=12.0, half_width=27.0, transverse=46.0, process_radius=4.0
+    )
+    add_vertebra(
+        canvas, top=21.0, bottom=49.0, half_width=28.0, transverse=52.0, process_radius=7.0
+    )
     add_sacrum(canvas)
     for side in (-1, 1):
         add_hemipelvis(canvas, side)
@@ -1568,6 +1696,7 @@ def make_radiograph() -> NDArray[np.uint16]:
         add_heterotopic_bone(canvas, side)
     thickness = MU_SOFT * gaussian_blur(canvas.soft, 8.0 / DX_SPACING)
     return process(expose(canvas), thickness)
+
 
 # =============================================================================
 # The CT series
@@ -1603,8 +1732,9 @@ def ct_slice_z(index: int) -> float:
     return CT_TOP - CT_STEP * index
 
 
-def lerp_shape(z: float, z0: float, z1: float, a: Sequence[Sequence[float]],
-               b: Sequence[Sequence[float]]) -> list[tuple[float, ...]]:
+def lerp_shape(
+    z: float, z0: float, z1: float, a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]
+) -> list[tuple[float, ...]]:
     """Interpolate a list of tuples between two heights (clamped).
 
     Parameters
@@ -1622,14 +1752,14 @@ def lerp_shape(z: float, z0: float, z1: float, a: Sequence[Sequence[float]],
         The interpolated shape.
     """
     t = min(max((z - z0) / (z1 - z0), 0.0), 1.0)
-    return [tuple(p + t * (q - p) for p, q in zip(pa, pb, strict=True))
-            for pa, pb in zip(a, b, strict=True)]
+    return [
+        tuple(p + t * (q - p) for p, q in zip(pa, pb, strict=True))
+        for pa, pb in zip(a, b, strict=True)
+    ]
 
 
-ILIUM_Z60 = [(42, 55, 13), (62, 42, 9), (88, 18, 6), (110, -10, 5), (124, -35, 6),
-             (128, -48, 8)]
-ILIUM_Z18 = [(60, 40, 9), (72, 30, 15), (86, 12, 21), (98, -6, 20), (106, -22, 14),
-             (108, -32, 9)]
+ILIUM_Z60 = [(42, 55, 13), (62, 42, 9), (88, 18, 6), (110, -10, 5), (124, -35, 6), (128, -48, 8)]
+ILIUM_Z18 = [(60, 40, 9), (72, 30, 15), (86, 12, 21), (98, -6, 20), (106, -22, 14), (108, -32, 9)]
 
 
 def ct_ilium(u: Array, y: Array, z: float) -> Array:
@@ -1678,8 +1808,9 @@ def ct_acetabulum(u: Array, y: Array, z: float) -> Array:
     shell = np.abs(r3 - (HEAD_R + 8.5)) - 6.0
     opening = np.array([0.66, -0.35, -0.66]) / np.linalg.norm([0.66, -0.35, -0.66])
     cup = np.maximum(shell, (du * opening[0] + dy * opening[1] + z * opening[2]) - 4.0)
-    quad = np.maximum(np.abs(u - 58.0) - 3.5,
-                      np.maximum(np.abs(y - 8.0) - 26.0, abs(z - 2.0) - 24.0))
+    quad = np.maximum(
+        np.abs(u - 58.0) - 3.5, np.maximum(np.abs(y - 8.0) - 26.0, abs(z - 2.0) - 24.0)
+    )
     parts = [cup, quad]
     parts.append(tube3(u, y, z, [(70, -25, -6), (42, -46, -18), (16, -62, -26)], [10, 9, 8]))
     pubis = sd_ellipsoid((u, y, z), (12.0, -64.0, -36.0), (10.0, 13.0, 20.0))
@@ -1694,8 +1825,9 @@ def ct_acetabulum(u: Array, y: Array, z: float) -> Array:
     return out
 
 
-def tube3(u: Array, y: Array, z: float, points: Sequence[Sequence[float]],
-          radii: Sequence[float]) -> Array:
+def tube3(
+    u: Array, y: Array, z: float, points: Sequence[Sequence[float]], radii: Sequence[float]
+) -> Array:
     """Signed distance to a 3-D tube, sampled in the plane of height `z`.
 
     Parameters
@@ -1720,8 +1852,9 @@ def tube3(u: Array, y: Array, z: float, points: Sequence[Sequence[float]],
         e = p1 - p0
         t = ((u - p0[0]) * e[0] + (y - p0[1]) * e[1] + (z - p0[2]) * e[2]) / float(e @ e)
         t = np.clip(t, 0.0, 1.0)
-        dist = np.sqrt((u - p0[0] - e[0] * t) ** 2 + (y - p0[1] - e[1] * t) ** 2
-                       + (z - p0[2] - e[2] * t) ** 2)
+        dist = np.sqrt(
+            (u - p0[0] - e[0] * t) ** 2 + (y - p0[1] - e[1] * t) ** 2 + (z - p0[2] - e[2] * t) ** 2
+        )
         d = dist - (radii[i] + (radii[i + 1] - radii[i]) * t)
         out = d if out is None else np.minimum(out, d)
     assert out is not None
@@ -1752,22 +1885,32 @@ def ct_femur(u: Array, y: Array, z: float) -> tuple[Array, Array]:
     The landmarks match the radiograph's femur (`femur_parts`), with image y
     turned into height ``z = HIP_Y - y``.
     """
+
     def z_of(image_y: float) -> float:
         return HIP_Y - image_y
 
     head = np.sqrt((u - CT_HEAD[0]) ** 2 + (y - CT_HEAD[1]) ** 2 + z**2) - HEAD_R
-    neck = tube3(u, y, z, [(CT_HEAD[0], CT_HEAD[1], 0.0),
-                           (NECK_BASE[0], 8.0, z_of(NECK_BASE[1]))], [16.0, 16.0])
+    neck = tube3(
+        u,
+        y,
+        z,
+        [(CT_HEAD[0], CT_HEAD[1], 0.0), (NECK_BASE[0], 8.0, z_of(NECK_BASE[1]))],
+        [16.0, 16.0],
+    )
     gu, gy, ga, gb, _ = GREATER_TROCHANTER
     greater = sd_ellipsoid((u, y, z), (gu, 14.0, z_of(gy)), (ga, 22.0, gb))
     iu, iy, ia, ib, _ = INTERTROCHANTERIC
     inter = sd_ellipsoid((u, y, z), (iu, 10.0, z_of(iy)), (ia, 20.0, ib))
     lu, ly, la, lb, _ = LESSER_TROCHANTER
     lesser = sd_ellipsoid((u, y, z), (lu, 22.0, z_of(ly)), (la + 1.0, 9.0, lb))
-    ridge_line = tube3(u, y, z, [(148.0, 8.0, z_of(206.0)), (141.0, 8.0, z_of(262.0))],
-                       [12.0, 9.0])
-    shaft = tube3(u, y, z, [(SHAFT_TOP[0], 10.0, z_of(SHAFT_TOP[1])),
-                            (SHAFT_BOTTOM[0], 5.0, z_of(SHAFT_BOTTOM[1]))], [15.5, 15.5])
+    ridge_line = tube3(u, y, z, [(148.0, 8.0, z_of(206.0)), (141.0, 8.0, z_of(262.0))], [12.0, 9.0])
+    shaft = tube3(
+        u,
+        y,
+        z,
+        [(SHAFT_TOP[0], 10.0, z_of(SHAFT_TOP[1])), (SHAFT_BOTTOM[0], 5.0, z_of(SHAFT_BOTTOM[1]))],
+        [15.5, 15.5],
+    )
     out = head
     for p in (neck, greater, inter, lesser, ridge_line, shaft):
         out = smin(out, p, 5.0)
@@ -1884,8 +2027,10 @@ def ct_soft_tissue(x: Array, y: Array, z: float, rng: np.random.Generator) -> Ar
     hu = np.where(core < 0, HU_MUSCLE, hu)
     u = np.abs(x)
     # Intermuscular fat planes.
-    for pts in ([(70, -95), (95, -60), (125, -45), (160, -20)],
-                [(50, 70), (95, 55), (140, 40), (170, 10)]):
+    for pts in (
+        [(70, -95), (95, -60), (125, -45), (160, -20)],
+        [(50, 70), (95, 55), (140, 40), (170, 10)],
+    ):
         plane = dist_polyline(u, y, pts)
         hu = np.where((plane < 1.6) & (core < 0), HU_FAT + 30, hu)
     # Iliopsoas with a fat rim, and vessels in front of it.
@@ -1895,8 +2040,9 @@ def ct_soft_tissue(x: Array, y: Array, z: float, rng: np.random.Generator) -> Ar
         hu = np.where(sd_ellipse(u, y, cx, cy, rr, rr) < 0, 42.0, hu)
     # Pelvic cavity: fat, bladder, rectum, bowel loops.
     narrowing = float(np.clip((z + 75.0) / 45.0, 0.35, 1.0))  # the pelvic floor
-    cavity = sd_ellipse(x, y, 0.0, 10.0 + 20.0 * (1 - narrowing), 50.0 * narrowing,
-                        62.0 * narrowing)
+    cavity = sd_ellipse(
+        x, y, 0.0, 10.0 + 20.0 * (1 - narrowing), 50.0 * narrowing, 62.0 * narrowing
+    )
     hu = np.where(cavity < 0, HU_FAT + 10, hu)
     bladder_r = 34.0 * math.sqrt(max(0.0, 1 - ((z - 5.0) / 42.0) ** 2))
     if bladder_r > 2:
@@ -1961,8 +2107,16 @@ def ct_bone(x: Array, y: Array, z: float, rng: np.random.Generator) -> tuple[Arr
     return hu, frac
 
 
-def paint_bone(hu: Array, frac: Array, sdf: Array, cortex: float | Array, inner: float,
-               rim: float, tex: Array, coarse: Array) -> tuple[Array, Array]:
+def paint_bone(
+    hu: Array,
+    frac: Array,
+    sdf: Array,
+    cortex: float | Array,
+    inner: float,
+    rim: float,
+    tex: Array,
+    coarse: Array,
+) -> tuple[Array, Array]:
     """Paint one bone (cortex + cancellous interior) over the bone layers so far.
 
     Parameters
@@ -2274,8 +2428,11 @@ def write_png(path: Path, stored: NDArray[np.uint16]) -> None:
     info = PngImagePlugin.PngInfo()
     info.add(b"sBIT", bytes([DX_BITS]))
     info.add_text("Title", "Synthetic AP pelvis radiograph (hoview sample data)")
-    info.add_text("Description", "Synthetic, no real patient. 12-bit values scaled to 16 bits "
-                                 "by bit replication; 16-bit value >> 4 = DICOM stored value.")
+    info.add_text(
+        "Description",
+        "Synthetic, no real patient. 12-bit values scaled to 16 bits "
+        "by bit replication; 16-bit value >> 4 = DICOM stored value.",
+    )
     info.add_text("Software", f"hoview sample_data/make_sample_data.py, seed {SEED}")
     Image.fromarray(to_16_bit(stored)).save(path, pnginfo=info, compress_level=6)
 
@@ -2337,8 +2494,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status.
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent,
-                        help="output folder (default: the folder of this script)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="output folder (default: the folder of this script)",
+    )
     args = parser.parse_args(argv)
     generate(args.out)
     return 0

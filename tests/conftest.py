@@ -51,3 +51,16 @@ def _one_qapplication(qapp):
     so the tests make sure the first application is the full one.
     """
     return qapp
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _deidentify_key(tmp_path_factory):
+    """Keep the de-identification key of the tests' teaching exports out of the home folder."""
+    key = tmp_path_factory.mktemp("deidentify") / "deidentify.key"
+    previous = os.environ.get("HOVIEW_DEIDENTIFY_KEY_FILE")
+    os.environ["HOVIEW_DEIDENTIFY_KEY_FILE"] = str(key)
+    yield key
+    if previous is None:
+        os.environ.pop("HOVIEW_DEIDENTIFY_KEY_FILE", None)
+    else:
+        os.environ["HOVIEW_DEIDENTIFY_KEY_FILE"] = previous

@@ -19,6 +19,7 @@ ROWS = (
     "B3-first", "B3-rss", "B4", "B4-rss",
     "B5-load", "B5-save", "B5-dumps", "B5-paint",
     "B6",
+    "B7-first", "B7-first-identity", "B7-study", "B7-memory",
 )  # fmt: skip
 
 

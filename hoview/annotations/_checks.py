@@ -41,6 +41,8 @@ MAX_FRAME = 1_000_000
 MAX_TEXT = 10_000
 #: The longest author name or grade, in characters.
 MAX_SHORT_TEXT = 256
+#: The fewest and most vertices of a polyline.
+MIN_VERTICES, MAX_VERTICES = 2, 10_000
 
 _JSON_TYPES = {
     dict: "object",
@@ -151,6 +153,20 @@ def check_point(name: str, value: Any) -> tuple[float, float]:
     x = check_number(f"{name}[0]", x, -MAX_COORDINATE, MAX_COORDINATE)
     y = check_number(f"{name}[1]", y, -MAX_COORDINATE, MAX_COORDINATE)
     return (x, y)
+
+
+def check_vertices(name: str, value: Any) -> tuple[tuple[float, float], ...]:
+    """Return ``value`` as a tuple of 2 to 10,000 points ``(x, y)`` (see :func:`check_point`).
+
+    Errors name the failing vertex: ``"vertices[3][0]: must be a finite number"``.
+    """
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name}: expected a list of points, got {type_name(value)}")
+    if not MIN_VERTICES <= len(value) <= MAX_VERTICES:
+        raise ValueError(
+            f"{name}: a polyline has {MIN_VERTICES} to {MAX_VERTICES} points, got {len(value)}"
+        )
+    return tuple([check_point(f"{name}[{j}]", point) for j, point in enumerate(value)])
 
 
 def check_colour(name: str, value: Any) -> str:

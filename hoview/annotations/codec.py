@@ -215,20 +215,30 @@ def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
         if cls is None:
             c.check_choice("kind", kind, tuple(KINDS))
             raise AssertionError(kind)  # not reached: kind is none of KINDS, so that raised
-        names = cls.POINT_FIELDS
+        count = len(cls.POINT_FIELDS)  # 0: any number of points (a polyline)
         points = item["points"]
         if type(points) is not list:
             raise TypeError(f"points: expected an array, got {c.type_name(points)}")
-        if len(points) != len(names):
+        if len(points) != count:
             cls.check_points(points)
-        # The points, then a text's text.
-        own: tuple[Any, ...] = (c.check_point("points[0]", points[0]),)
-        if len(names) == 2:
-            own += (c.check_point("points[1]", points[1]),)
+        # The points, then a text's text or a polyline's flags.
+        own: tuple[Any, ...]
+        if count == 2:
+            own = (c.check_point("points[0]", points[0]), c.check_point("points[1]", points[1]))
+        elif count == 1:
+            own = (c.check_point("points[0]", points[0]),)
+        else:
+            if not count:
+                cls.check_points(points)  # a polyline's 2 to 10,000 (an empty list too)
+            own = tuple([c.check_point(f"points[{j}]", p) for j, p in enumerate(points)])
+            if not count:
+                own = (own,)
         if kind == "text":
             if "text" not in item:
                 raise ValueError("text: missing")
             own += (item["text"],)
+        elif kind == "polyline":
+            own += (item.get("closed", False), item.get("interpolated", False))
         get = item.get
         created = get("created", _MISSING)
         modified = get("modified", _MISSING)
@@ -328,6 +338,9 @@ def annotation_to_json(a: Annotation) -> dict[str, Any]:
     }
     if a.kind == "text":
         out["text"] = a.text  # type: ignore[attr-defined]
+    elif a.kind == "polyline":
+        out["closed"] = a.closed  # type: ignore[attr-defined]
+        out["interpolated"] = a.interpolated  # type: ignore[attr-defined]
     f = a.finding
     out["style"] = _style_json(a.style)
     out["finding"] = (

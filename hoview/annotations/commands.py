@@ -13,7 +13,7 @@ from typing import Any
 
 from hoview.annotations.codec import annotation_to_json, layer_to_json
 from hoview.annotations.model import AnnotationDocument
-from hoview.annotations.shapes import Annotation, Layer, Ruler
+from hoview.annotations.shapes import KINDS, Annotation, Layer, Ruler
 from hoview.annotations.sidecar import update
 
 #: Environment variable naming the author of new annotations.
@@ -138,7 +138,7 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
     names = {layer["id"]: layer["name"] for layer in summary["layers"]}
     for item in summary["annotations"]:
         layer_name = names.get(item["layer"], item["layer"])
-        points = "  ".join(f"({x:g}, {y:g})" for x, y in item["points"])
+        points = _points_text(item)
         text = item.get("label") or item.get("text") or ""
         finding = item.get("finding") or {}
         extra = ", ".join(
@@ -147,6 +147,8 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
             if v
         )
         line = f"  {item['kind']:<5} frame {item['frame']}  layer {layer_name!r}  {points}"
+        if not KINDS[item["kind"]].editable:
+            line += "  (imported, read-only)"
         if "length" in item:
             line += f"  {item['length']:.1f} {item['unit']}"
         if text:
@@ -155,3 +157,17 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
             line += f"  [{extra}]"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _points_text(item: Mapping[str, Any]) -> str:
+    """Return an annotation's points for a person; a long polyline shows its first ones."""
+    points = item["points"]
+    shown = points if len(points) <= 8 else points[:3]
+    text = "  ".join(f"({x:g}, {y:g})" for x, y in shown)
+    if len(points) > len(shown):
+        text += f"  ... {len(points)} points"
+    if item.get("closed"):
+        text += "  closed"
+    if item.get("interpolated"):
+        text += "  smooth"
+    return text

@@ -493,7 +493,8 @@ class AnnotationDocument(LayerEdits):
         if not isinstance(annotation, Annotation) or not annotation.kind:
             where = _where(where)
             raise TypeError(
-                f"{where.rstrip('.') or 'annotation'}: expected an Arrow, Text or Ruler, "
+                f"{where.rstrip('.') or 'annotation'}: expected an annotation (one of "
+                f"{', '.join(KINDS)}), "
                 f"got {c.type_name(annotation)}"
             )
         if annotation.layer not in self._layers:
@@ -505,14 +506,26 @@ class AnnotationDocument(LayerEdits):
                 f"has {frames} frame{'s' if frames != 1 else ''} (numbered from 1)"
             )
         x0, x1, y0, y1 = self._area
-        for j, name in enumerate(annotation.POINT_FIELDS):
+        names = annotation.POINT_FIELDS
+        for name in names:
             x, y = getattr(annotation, name)
             if not (x0 <= x <= x1 and y0 <= y <= y1):
-                columns, rows = self._identity["columns"], self._identity["rows"]
-                where = _where(where)
+                self._outside(annotation, where)
+        if not names:  # a polyline: any number of points
+            for x, y in annotation.points:
+                if not (x0 <= x <= x1 and y0 <= y <= y1):
+                    self._outside(annotation, where)
+
+    def _outside(self, annotation: Annotation, where: str | int) -> None:
+        """Raise the error for the first point of ``annotation`` outside the image."""
+        x0, x1, y0, y1 = self._area
+        columns, rows = self._identity["columns"], self._identity["rows"]
+        for j, (x, y) in enumerate(annotation.points):
+            if not (x0 <= x <= x1 and y0 <= y <= y1):
                 raise ValueError(
-                    f"{where}points[{j}]: ({x:g}, {y:g}) lies outside the {columns} x {rows} "
-                    f"image (points may be at most {POINT_MARGIN:.0%} of its size outside it)"
+                    f"{_where(where)}points[{j}]: ({x:g}, {y:g}) lies outside the {columns} x "
+                    f"{rows} image (points may be at most {POINT_MARGIN:.0%} of its size "
+                    "outside it)"
                 )
 
     def _check_unlocked(self, layer_id: str, where: str) -> None:

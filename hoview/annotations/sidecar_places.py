@@ -3,7 +3,9 @@
 Beside the image: ``<image file name>.hoview.json``. Where the image's folder cannot be
 written (a CD, a read-only share), the sidecar lives in the user's data folder instead
 (``platformdirs.user_data_dir("hoview")/sidecars``, or ``$HOVIEW_DATA_DIR/sidecars``),
-named by the image identity. Nothing here reads or writes a sidecar.
+named by the image identity. Images in the DICOMweb cache (:mod:`hoview.pacs`) always
+keep theirs in the user data folder: eviction deletes the cached files. Nothing here
+reads or writes a sidecar.
 """
 
 from __future__ import annotations
@@ -106,8 +108,13 @@ def folder_writable(folder: Path) -> bool:
     """Whether a file can really be created in ``folder`` (tried, not guessed).
 
     Permission bits do not tell (root ignores them; shares and CDs lie), so this
-    creates and removes a small probe file.
+    creates and removes a small probe file. A folder of the DICOMweb cache counts as
+    not writable: eviction deletes it, with any sidecar beside its images.
     """
+    from hoview.paths import in_dicomweb_cache
+
+    if in_dicomweb_cache(folder):
+        return False
     try:
         fd, name = tempfile.mkstemp(prefix=".hoview-probe-", dir=folder)
     except OSError:

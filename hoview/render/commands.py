@@ -25,7 +25,7 @@ from hoview.render.export import (
 from hoview.render.film import render_film
 from hoview.render.formats import DICOM_SUFFIXES, output_format
 from hoview.render.montage import compose_pair
-from hoview.render.secondary_capture import write_secondary_capture
+from hoview.render.secondary_capture import source_uids, write_secondary_capture
 from hoview.sources.base import ImageSource
 from hoview.sources.burned_in import burned_in_warning
 
@@ -106,6 +106,9 @@ def render_to_file(
     for message in source.warnings if warn is not None else ():
         warn(f"{source.path}: {message}")
     description = "rendered by hoview"
+    # The plain film (the default pipeline at native size, nothing drawn) gets the UID
+    # that gsps/sr/kos --deidentify reference; anything else a UID of its own.
+    plain = not pair and window is None and scale is None and not orientation_markers
     if pair:
         film = render_film(
             chosen,
@@ -135,9 +138,11 @@ def render_to_file(
                     source.pixel_spacing,
                 )
                 description = "rendered by hoview with annotations"
+                plain = False
         if orientation_markers:
             array = draw_orientation_markers(array, film_edge_labels(chosen, _stated(source)))
     if out.suffix.lower() in DICOM_SUFFIXES:
-        write_secondary_capture(array, out, source.metadata, description)
+        uids = source_uids(getattr(source, "dataset", None), chosen.number, plain)
+        write_secondary_capture(array, out, source.metadata, description, uids)
     else:
         save_image(array, out)

@@ -22,9 +22,27 @@ import math
 from collections.abc import Collection
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QTransform,
+)
 
-from hoview.annotations import AnnotationDocument, Arrow, Ruler, Text
+from hoview.annotations import (
+    AnnotationDocument,
+    Arrow,
+    Circle,
+    Ellipse,
+    Point,
+    Polyline,
+    Ruler,
+    Text,
+)
 from hoview.annotations.shapes import Annotation
 from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
 from hoview.display.orientation import EdgeLabels
@@ -124,6 +142,8 @@ def paint_annotations(
     base = painter.transform()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    inverse, invertible = base.inverted()
+    bounds = inverse.mapRect(QRectF(painter.window())) if invertible else None
     try:
         for annotation in document.visible_annotations(frame):
             if layers is not None and annotation.layer not in layers:
@@ -134,6 +154,8 @@ def paint_annotations(
             painter.setTransform(transform * base)  # image -> device
             _draw(painter, shape, style, 1.0, halo)
             if not text.isEmpty():
+                if bounds is not None:
+                    _keep_inside(text, bounds, style.outline_width * device_scale)
                 painter.setTransform(base)  # upright text, already placed on the device
                 _draw(painter, text, style, device_scale, halo)
             drawn += 1
@@ -262,7 +284,8 @@ def annotation_glyphs(
     Parameters
     ----------
     annotation : Annotation
-        An arrow, a text or a ruler.
+        Any kind: an arrow, a text, a ruler, or an imported polyline, circle, ellipse
+        or point.
     style : ResolvedStyle
         Sizes in image pixels (see :func:`glyph_style`).
     transform : QTransform
@@ -293,7 +316,101 @@ def annotation_glyphs(
         return QPainterPath(), _text_path(annotation.text, anchor, font_px)
     if isinstance(annotation, Ruler):
         return _ruler_path(annotation, style, transform, pixel_spacing)
+    line = _outline_line(annotation, style)
+    if line is not None:
+        shape = _thick(line, style.line_width)
+        text = QPainterPath()
+        if annotation.label:
+            text = _corner_label(annotation.label, transform.map(line).boundingRect(), font_px)
+        return shape, text
     raise TypeError(f"cannot draw a {type(annotation).__name__}")
+
+
+def _outline_line(annotation: Annotation, style: ResolvedStyle) -> QPainterPath | None:
+    """Return the centre line of a read-only imported graphic (image pixels), else None.
+
+    The shapes of DICOM Graphic Types (PS3.3 C.10.5.1.2): POLYLINE and INTERPOLATED
+    through their points, CIRCLE from the centre and a point on it, ELLIPSE from the
+    ends of its major then minor axes, POINT as a small cross of the arrow head's size
+    (screen pixels in the viewer, relative to the output in exports).
+    """
+    path = QPainterPath()
+    if isinstance(annotation, Polyline):
+        if annotation.interpolated:
+            _smooth_curve(path, annotation.vertices, annotation.closed)
+        else:
+            path.moveTo(*annotation.vertices[0])
+            for point in annotation.vertices[1:]:
+                path.lineTo(*point)
+            if annotation.closed:
+                path.closeSubpath()
+    elif isinstance(annotation, Circle):
+        r = annotation.radius
+        path.addEllipse(QPointF(*annotation.centre), r, r)
+    elif isinstance(annotation, Ellipse):
+        (ax, ay), (bx, by) = annotation.major_start, annotation.major_end
+        (cx, cy), (dx, dy) = annotation.minor_start, annotation.minor_end
+        ellipse = QPainterPath()
+        ellipse.addEllipse(
+            QPointF(0, 0), math.hypot(bx - ax, by - ay) / 2, math.hypot(dx - cx, dy - cy) / 2
+        )
+        place = QTransform().translate((ax + bx) / 2, (ay + by) / 2)
+        place.rotate(math.degrees(math.atan2(by - ay, bx - ax)))
+        path = place.map(ellipse)
+    elif isinstance(annotation, Point):
+        x, y = annotation.at
+        half = 0.35 * style.head_length
+        path.moveTo(x - half, y - half)
+        path.lineTo(x + half, y + half)
+        path.moveTo(x - half, y + half)
+        path.lineTo(x + half, y - half)
+    else:
+        return None
+    return path
+
+
+def _smooth_curve(
+    path: QPainterPath, points: tuple[tuple[float, float], ...], closed: bool
+) -> None:
+    """Add a Catmull-Rom curve through every point as cubic Bezier segments."""
+    n = len(points)
+    if closed:
+        at = lambda i: points[i % n]  # noqa: E731
+        segments = n
+    else:
+        at = lambda i: points[min(max(i, 0), n - 1)]  # noqa: E731 (ends repeat)
+        segments = n - 1
+    path.moveTo(*points[0])
+    for i in range(segments):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = at(i - 1), at(i), at(i + 1), at(i + 2)
+        path.cubicTo(
+            x1 + (x2 - x0) / 6,
+            y1 + (y2 - y0) / 6,
+            x2 - (x3 - x1) / 6,
+            y2 - (y3 - y1) / 6,
+            x2,
+            y2,
+        )
+    if closed:
+        path.closeSubpath()
+
+
+def _thick(line: QPainterPath, width: float) -> QPainterPath:
+    """Return a centre line as a filled outline ``width`` wide, with round joins."""
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return stroker.createStroke(line).simplified()
+
+
+def _corner_label(label: str, box: QRectF, font_px: float) -> QPainterPath:
+    """Place a label just above the top-left corner of a shape's device box, upright."""
+    text = _text_path(label, QPointF(0, 0), font_px)
+    bounds = text.boundingRect()
+    gap = font_px * 0.3
+    text.translate(box.left() - bounds.left(), box.top() - gap - bounds.bottom())
+    return text
 
 
 def annotation_path(
@@ -415,6 +532,21 @@ def _text_path(text: str, top_left: QPointF, font_px: float) -> QPainterPath:
     return path
 
 
+def _keep_inside(text: QPainterPath, bounds: QRectF, outline: float) -> None:
+    """Move a label that is partly outside ``bounds`` (the device) wholly inside it.
+
+    A label cut by the edge of the viewport or of an exported image (an arrow near the
+    edge, a narrow compare half) is read whole; one that is wholly outside (its arrow
+    panned away) stays there.
+    """
+    box = text.boundingRect().adjusted(-outline, -outline, outline, outline)
+    if not box.intersects(bounds) or bounds.contains(box):
+        return
+    dx = max(bounds.left() - box.left(), 0.0) or min(bounds.right() - box.right(), 0.0)
+    dy = max(bounds.top() - box.top(), 0.0) or min(bounds.bottom() - box.bottom(), 0.0)
+    text.translate(dx, dy)
+
+
 def _label_path(label: str, tail: QPointF, head: QPointF, font_px: float) -> QPainterPath:
     """Place the label just beyond the arrow's tail, away from the head (device pixels)."""
     probe = _text_path(label, QPointF(0, 0), font_px)
@@ -463,6 +595,16 @@ def _ruler_path(
     mx, my = (a.x() + b.x()) / 2 + dnx * reach, (a.y() + b.y()) / 2 + dny * reach
     label.translate(mx - box.center().x(), my - box.center().y())
     return path, label
+
+
+def marker_size(text: str, font_px: float) -> tuple[float, float]:
+    """Return the width and height of orientation letters as they are painted.
+
+    :func:`paint_orientation_markers` draws the same outline and places it by the same
+    box, so a layout that reserves this much room for a letter reserves exactly enough.
+    """
+    box = _text_path(text, QPointF(0, 0), font_px).boundingRect()
+    return box.width(), box.height()
 
 
 def paint_orientation_markers(

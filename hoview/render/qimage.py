@@ -10,10 +10,24 @@ from PySide6.QtGui import QImage
 
 def array_to_qimage(array: np.ndarray) -> QImage:
     """Copy a uint8 grey ``(h, w)`` or RGB ``(h, w, 3)`` array into a QImage."""
-    array = np.ascontiguousarray(array, dtype=np.uint8)
+    return array_view(np.ascontiguousarray(array, dtype=np.uint8)).copy()
+
+
+def array_view(array: np.ndarray) -> QImage:
+    """Wrap a contiguous grey, RGB or packed RGB32 array as a QImage without copying it.
+
+    ``uint8`` ``(h, w)`` is grey, ``(h, w, 3)`` RGB; ``uint32`` ``(h, w)`` holds
+    ``0xFFRRGGBB`` pixels. The image reads the array's memory: draw it while ``array``
+    is alive (the canvas's paintEvent does, synchronously), and never keep it.
+    """
     height, width = array.shape[:2]
-    fmt = QImage.Format.Format_Grayscale8 if array.ndim == 2 else QImage.Format.Format_RGB888
-    return QImage(array.data, width, height, array.strides[0], fmt).copy()
+    if array.dtype == np.uint32:
+        fmt = QImage.Format.Format_RGB32
+    elif array.ndim == 2:
+        fmt = QImage.Format.Format_Grayscale8
+    else:
+        fmt = QImage.Format.Format_RGB888
+    return QImage(array.data, width, height, array.strides[0], fmt)
 
 
 def qimage_to_array(image: QImage) -> np.ndarray:

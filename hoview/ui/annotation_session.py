@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,6 +37,7 @@ from hoview.annotations import (
 )
 from hoview.annotations.codec import dumps
 from hoview.annotations.merge import MergeResult, Side, Snapshot, apply_snapshot, three_way
+from hoview.dicom_objects.gsps_import import ImageGraphics
 from hoview.paths import is_sample
 from hoview.sources.base import ImageSource
 
@@ -299,17 +302,48 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.abspath(a) == os.path.abspath(b)
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """A presentation state's graphics shown over an image, read-only, never saved.
+
+    Attributes
+    ----------
+    name : str
+        What the viewer calls it (its Content Label or Content Description).
+    path : pathlib.Path
+        The presentation state file.
+    document : AnnotationDocument
+        Its graphics on the image: the image's identity, locked layers. Only layer
+        visibility changes, in memory.
+    graphics : ImageGraphics
+        The graphics as read (unlocked layers), for "Import into my annotations".
+    """
+
+    name: str
+    path: Path
+    document: AnnotationDocument
+    graphics: ImageGraphics
+
+
 class SessionStore(QObject):
-    """The annotation sessions of every image opened in this window, by file."""
+    """The annotation sessions of every image opened in this window, by file.
+
+    It also keeps, by image, the presentation state shown over it (at most one per
+    image, see :meth:`present`), so every canvas over the store paints it.
+    """
 
     #: Emitted with the session whose save state changed.
     state_changed = Signal(object)
-    #: Emitted with the session whose document changed.
+    #: Emitted with the session whose document changed (or whose presentation state
+    #: was shown, closed or had a layer toggled: a repaint).
     changed = Signal(object)
+    #: Emitted with the session whose presentation state was shown or closed.
+    presentation_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sessions: dict[Path, AnnotationSession] = {}
+        self._presented: dict[AnnotationSession, tuple[Presentation, Callable[..., None]]] = {}
         #: Sessions by the image objects last asked about (the canvas asks on every
         #: repaint; resolving the path each time costs a system call or more).
         self._by_source: dict[int, tuple[ImageSource, AnnotationSession]] = {}
@@ -337,3 +371,30 @@ class SessionStore(QObject):
     def flush(self) -> list[AnnotationSession]:
         """Save everything pending; return the sessions that could not be saved."""
         return [s for s in self._sessions.values() if not s.flush()]
+
+    def presentation(self, source: ImageSource) -> Presentation | None:
+        """Return the presentation state shown over ``source``'s image, if any."""
+        if not self._presented:  # the canvas asks on every repaint
+            return None
+        hit = self._presented.get(self.session(source))
+        return hit[0] if hit is not None else None
+
+    def present(self, source: ImageSource, presentation: Presentation | None) -> None:
+        """Show ``presentation`` over ``source``'s image (``None``: close the one shown).
+
+        Nothing of it reaches the image's document or its sidecar.
+        """
+        session = self.session(source)
+        old = self._presented.pop(session, None)
+        if old is not None:
+            old[0].document.events.disconnect(old[1])
+        if presentation is not None:
+
+            def repaint(_event: object, s: AnnotationSession = session) -> None:
+                self.changed.emit(s)
+
+            presentation.document.events.connect(repaint)
+            self._presented[session] = (presentation, repaint)
+        if old is not None or presentation is not None:
+            self.presentation_changed.emit(session)
+            self.changed.emit(session)

@@ -17,38 +17,35 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QImage,
-    QKeyEvent,
-    QMouseEvent,
     QPainter,
     QTransform,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hoview.annotations import AnnotationDocument
-from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI, default_voi
 from hoview.display.pyramid import Pyramid
 from hoview.display.view_state import ViewEvent, ViewState
 from hoview.display.viewport import ViewGeometry, ViewRegion, make_pyramid, render_region
 from hoview.errors import HoviewError
 from hoview.render.paint import SCREEN_SIZES, GlyphSizes, paint_annotations
+from hoview.render.qimage import array_view
 from hoview.sources.base import Frame, ImageSource, Series
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
+from hoview.ui.canvas_input import CanvasInput
 from hoview.ui.canvas_overlay import OverlayCache, corner_lines, paint_overlays
+from hoview.ui.canvas_status import status_line
 from hoview.ui.canvas_tool import CanvasTool
 from hoview.ui.orientation_markers import paint_canvas_markers
 
-ZOOM_STEP = 1.25
 #: Pyramids kept for recently shown frames.
 PYRAMIDS_KEPT = 8
 
 
-class ViewerCanvas(QWidget):
+class ViewerCanvas(CanvasInput):
     """Shows the current frame of a series with its annotations.
 
     Parameters
@@ -99,13 +96,7 @@ class ViewerCanvas(QWidget):
         self._pyramids: dict[int, Pyramid] = {}
         #: What the overlay painting keeps between repaints (fonts, corner text).
         self.overlay_cache = OverlayCache()
-        self._drag: tuple[Qt.MouseButton, QPointF] | None = None
-        self._drag_start_window: Window | None = None
-        self._drag_start_geometry: ViewGeometry | None = None
-        self._space_held = False
-        #: Where the mouse is over the canvas (None: elsewhere): the status bar's
-        #: pixel read-out is made from it for whatever image is shown now.
-        self._cursor_pos: QPointF | None = None
+        self._init_input()
         self.tool: CanvasTool = CanvasTool()
         self.tool.activate(self)
         #: Layer new annotations go onto (set by the layers panel); None: the first.
@@ -352,6 +343,10 @@ class ViewerCanvas(QWidget):
         moved = replace(start, center_x=start.center_x + x1 - x0, center_y=start.center_y + y1 - y0)
         self._set_geometry(moved, False)
 
+    def dialog_parent(self) -> QWidget:
+        """Return the widget tools' dialogs open over: the canvas itself."""
+        return self
+
     def set_tool(self, tool: CanvasTool) -> None:
         """Make ``tool`` receive the left button (select, arrow, text, ruler)."""
         self.tool.deactivate(self)
@@ -435,18 +430,7 @@ class ViewerCanvas(QWidget):
 
     def status_text(self) -> str:
         """Return the status bar's line: cursor pixel, window, zoom, frame."""
-        parts = []
-        cursor = self._describe_point(self._cursor_pos) if self._cursor_pos is not None else ""
-        if cursor:
-            parts.append(cursor)
-        voi, geometry = self.state.window, self.state.geometry
-        if isinstance(voi, Window):
-            parts.append(f"W {voi.width:g} L {voi.center:g}")
-        if geometry is not None:
-            parts.append(f"zoom {geometry.zoom * 100:.0f}%")
-        if self._series is not None:
-            parts.append(f"frame {self.frame_index + 1} / {len(self._series.frames)}")
-        return "   ".join(parts)
+        return status_line(self, self._cursor_pos)
 
     def _emit_status(self) -> None:
         self.status_changed.emit(self.status_text())
@@ -472,7 +456,7 @@ class ViewerCanvas(QWidget):
             )
             _fill_around(painter, region, geometry.width, geometry.height)
             if region.pixels.size:
-                painter.drawImage(region.x, region.y, _array_view(region.pixels))
+                painter.drawImage(region.x, region.y, array_view(region.pixels))
             transform = QTransform(*geometry.affine())
             document = self.annotations_for(frame.source) if self.show_annotations else None
             if document is not None:
@@ -483,6 +467,17 @@ class ViewerCanvas(QWidget):
                     frame.number,
                     pixel_spacing=frame.source.pixel_spacing,
                     selected=self.state.selection,
+                    screen=self.glyph_sizes,
+                )
+            # A presentation state shown over the image: its read-only layers, on top.
+            shown = self.sessions.presentation(frame.source) if self.show_annotations else None
+            if shown is not None and (document is None or document.annotations_visible):
+                paint_annotations(
+                    painter,
+                    shown.document,
+                    transform,
+                    frame.number,
+                    pixel_spacing=frame.source.pixel_spacing,
                     screen=self.glyph_sizes,
                 )
             paint_overlays(self, painter, transform)
@@ -499,117 +494,6 @@ class ViewerCanvas(QWidget):
                 self._refit()  # over a shared state, each canvas of one size: the same fit
             self._emit_status()
         super().resizeEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
-        """Scroll through frames of a series; zoom a single image (Ctrl: always zoom)."""
-        steps = event.angleDelta().y() / 120
-        if not steps:
-            return
-        many = self._series is not None and len(self._series.frames) > 1
-        if many and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.set_frame_index(self.frame_index + (1 if steps < 0 else -1))
-        else:
-            self.zoom_by(ZOOM_STEP**steps, event.position())
-
-    def _starts_pan(self, event: QMouseEvent) -> bool:
-        button = event.button()
-        left = button == Qt.MouseButton.LeftButton
-        return button == Qt.MouseButton.MiddleButton or (left and self._space_held)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """Pan (middle, space + left), window (right), else the tool."""
-        button = event.button()
-        if not self._starts_pan(event) and button == Qt.MouseButton.LeftButton:
-            if self.tool.press(self, event, self.screen_to_image(event.position())):
-                return
-        self._drag = (button, event.position())
-        self._drag_start_geometry = self._view_geometry() if self.state.geometry else None
-        voi = self.state.window
-        self._drag_start_window = voi if isinstance(voi, Window) else None
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """Pan, change the window, or hand the move to the tool."""
-        pos = event.position()
-        if self._drag is not None and self._drag_start_geometry is not None:
-            button, start = self._drag
-            dx, dy = pos.x() - start.x(), pos.y() - start.y()
-            if button == Qt.MouseButton.RightButton:
-                self._window_drag(dx, dy)
-            else:
-                self.pan_by(self._drag_start_geometry, dx, dy)
-        else:
-            self.tool.move(self, event, self.screen_to_image(pos))
-        self._cursor_pos = QPointF(pos)
-        self._emit_status()
-
-    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        """Drop the pixel read-out: the mouse is no longer over the image."""
-        self._cursor_pos = None
-        self._emit_status()
-        super().leaveEvent(event)
-
-    def _window_drag(self, dx: float, dy: float) -> None:
-        """Right drag: left/right changes the width, up/down the level (centre)."""
-        w = self._drag_start_window
-        if w is None:
-            return
-        scale = max(w.width, 1.0) / 256
-        window = Window(w.center + dy * scale, max(w.width + dx * scale, 1.0), w.function, "Custom")
-        self.state.set_window(window, from_file=False)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """End a drag, or hand the release to the tool."""
-        if self._drag is None:
-            self.tool.release(self, event, self.screen_to_image(event.position()))
-        self._drag = None
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """Hand double clicks to the tool (edit a label)."""
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.tool.double_click(self, event, self.screen_to_image(event.position()))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """Frames with Page Up/Down and arrows; space + drag pans; the tool's keys."""
-        key = event.key()
-        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = True
-        elif self.tool.key(self, event):
-            return
-        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
-            self.set_frame_index(self.frame_index + 1)
-        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Up, Qt.Key.Key_Left):
-            self.set_frame_index(self.frame_index - 1)
-        elif key == Qt.Key.Key_Home:
-            self.set_frame_index(0)
-        elif key == Qt.Key.Key_End and self._series is not None:
-            self.set_frame_index(len(self._series.frames) - 1)
-        else:
-            super().keyPressEvent(event)
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """Space released: back to the tool."""
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = False
-        super().keyReleaseEvent(event)
-
-    def _describe_point(self, pos: QPointF) -> str:
-        frame = self.frame
-        if frame is None or self.state.geometry is None:
-            return ""
-        x, y = self.screen_to_image(pos)
-        col, row = int(np.floor(x)), int(np.floor(y))
-        if not (0 <= col < frame.columns and 0 <= row < frame.rows):
-            return ""
-        try:
-            value = frame.pixels()[row, col]
-        except HoviewError:
-            return ""
-        attrs = frame.attributes
-        if np.ndim(value) == 0 and attrs.samples_per_pixel == 1:
-            modality = float(value) * attrs.rescale_slope + attrs.rescale_intercept
-            unit = f" {attrs.units}" if attrs.units else ""
-            return f"x {col} y {row}  stored {value}  value {modality:g}{unit}"
-        return f"x {col} y {row}  RGB {tuple(int(v) for v in np.atleast_1d(value))}"
 
 
 def _fill_around(painter: QPainter, region: ViewRegion, width: int, height: int) -> None:
@@ -628,20 +512,3 @@ def _fill_around(painter: QPainter, region: ViewRegion, width: int, height: int)
         painter.fillRect(0, y, x, h, black)
     if x + w < width:
         painter.fillRect(x + w, y, width - x - w, h, black)
-
-
-def _array_view(array: np.ndarray) -> QImage:
-    """Wrap a contiguous grey, RGB or packed RGB32 array as a QImage without copying it.
-
-    ``uint8`` ``(h, w)`` is grey, ``(h, w, 3)`` RGB; ``uint32`` ``(h, w)`` holds
-    ``0xFFRRGGBB`` pixels. The image reads the array's memory: draw it while ``array``
-    is alive (paintEvent does, synchronously), and never keep it.
-    """
-    height, width = array.shape[:2]
-    if array.dtype == np.uint32:
-        fmt = QImage.Format.Format_RGB32
-    elif array.ndim == 2:
-        fmt = QImage.Format.Format_Grayscale8
-    else:
-        fmt = QImage.Format.Format_RGB888
-    return QImage(array.data, width, height, array.strides[0], fmt)

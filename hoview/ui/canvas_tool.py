@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QTransform
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from hoview.display.view_state import ViewState
     from hoview.render.paint import GlyphSizes
     from hoview.sources.base import Frame
@@ -66,6 +68,9 @@ class ToolContext(Protocol):
 
     def update(self) -> None:
         """Ask for a repaint (what the tool draws has changed)."""
+
+    def dialog_parent(self) -> QWidget:
+        """Return the widget a tool's dialog (a label, a finding) opens over."""
 
 
 class CanvasTool:

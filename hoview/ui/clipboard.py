@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-from hoview.annotations import Annotation, AnnotationDocument, Text
+from hoview.annotations import Annotation, AnnotationDocument
 from hoview.annotations.codec import annotation_to_json
 from hoview.annotations.shapes import KINDS
-from hoview.ui.canvas_tool import ImagePoint
+from hoview.ui.canvas_tool import ImagePoint, ToolContext
 from hoview.ui.tool_support import (
     Reporter,
     clamp_delta,
@@ -41,9 +41,6 @@ from hoview.ui.tool_support import (
     selected_ids,
     target_layer,
 )
-
-if TYPE_CHECKING:
-    from hoview.ui.canvas import ViewerCanvas
 
 #: The clipboard MIME type of copied annotations.
 MIME_TYPE = "application/x-hoview-annotations"
@@ -74,10 +71,9 @@ def copy_of(annotation: Annotation, points: Sequence[ImagePoint], **fields: Any)
         "layer": annotation.layer,
         "frame": annotation.frame,
         "author": annotation.author,
-        **dict(zip(annotation.POINT_FIELDS, points, strict=True)),
+        **annotation.point_values(points),
     }
-    if isinstance(annotation, Text):
-        values["text"] = annotation.text
+    values.update({name: getattr(annotation, name) for name in annotation.OWN_FIELDS})
     values.update(fields)
     return type(annotation)(**values)
 
@@ -95,7 +91,7 @@ def _offset(document: AnnotationDocument, points: Sequence[ImagePoint]) -> tuple
     return moved if moved == offset else clamp_delta(document, points, -offset[0], -offset[1])
 
 
-def duplicate(canvas: ViewerCanvas, ids: Iterable[str]) -> list[str]:
+def duplicate(canvas: ToolContext, ids: Iterable[str]) -> list[str]:
     """Copy annotations, offset by 2% of the image, and select the copies; one undo step.
 
     Copies of annotations on a locked layer go onto the layer chosen for new ones.
@@ -134,8 +130,7 @@ def annotations_to_json(
     for annotation in annotations:
         full = annotation_to_json(annotation)
         item = {k: full[k] for k in ("kind", "points", "label", "style", "finding") if k in full}
-        if "text" in full:
-            item["text"] = full["text"]
+        item.update({name: full[name] for name in annotation.OWN_FIELDS})
         item["frame"] = annotation.frame
         items.append(item)
     identity = document.identity
@@ -182,9 +177,8 @@ def annotations_from_json(
             cls = KINDS[item["kind"]]
             points = cls.check_points(item["points"])
             scaled = [clamp_point(document, (float(x) * sx, float(y) * sy)) for x, y in points]
-            values: dict[str, Any] = dict(zip(cls.POINT_FIELDS, scaled, strict=True))
-            if cls is Text:
-                values["text"] = item["text"]
+            values: dict[str, Any] = cls.point_values(scaled)
+            values.update({name: item[name] for name in cls.OWN_FIELDS if name in item})
             values.update(
                 label=item.get("label"), style=item.get("style"), finding=item.get("finding")
             )
@@ -194,7 +188,7 @@ def annotations_from_json(
     return built
 
 
-def copy_annotations(canvas: ViewerCanvas, ids: Iterable[str] | None = None) -> int:
+def copy_annotations(canvas: ToolContext, ids: Iterable[str] | None = None) -> int:
     """Put annotations (default: the selection) on the system clipboard.
 
     Annotations on locked layers and of read-only images may be copied too.
@@ -241,7 +235,7 @@ def clipboard_json() -> Any:
         return None
 
 
-def paste_annotations(canvas: ViewerCanvas, report: Reporter | None = None) -> list[str]:
+def paste_annotations(canvas: ToolContext, report: Reporter | None = None) -> list[str]:
     """Add the annotations on the clipboard to the frame shown, and select them.
 
     They go onto the layer chosen for new annotations (:func:`target_layer`), with new
@@ -250,7 +244,7 @@ def paste_annotations(canvas: ViewerCanvas, report: Reporter | None = None) -> l
 
     Parameters
     ----------
-    canvas : ViewerCanvas
+    canvas : ToolContext
         The canvas showing the image to paste onto.
     report : callable, optional
         Told why nothing was pasted (read-only, locked layer, not annotations).

@@ -1,4 +1,4 @@
-"""File -> Export: the frame as shown, its with/without pair, and the montage builder.
+"""File -> Export: the frame as shown, its pair, the montage builder, the view as a GSPS.
 
 Exports start from what is open: the frame on the canvas, its current window and
 inversion, and the annotations in memory (edits not yet saved included), drawn by the
@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from hoview.annotations import AnnotationDocument
+from hoview.display.attributes import Window
 from hoview.display.pipeline import VOI
 from hoview.errors import HoviewError
 from hoview.render.export import save_image
@@ -34,6 +35,12 @@ from hoview.ui.settings import Preferences
 EXPORT_IMAGE = ("Export image...", "Ctrl+E")
 EXPORT_PAIR = ("Export with/without pair...", "Ctrl+Shift+E")
 MONTAGE_BUILDER = ("Montage builder...", "Ctrl+Shift+M")
+EXPORT_PRESENTATION = "Export presentation state..."
+#: Why the action is disabled for a raster image.
+NEEDS_DICOM = "A presentation state needs a DICOM image (this image is not one)"
+#: The save dialog's filter and default name for a presentation state.
+DICOM_FILTER = "DICOM presentation state (*.dcm)"
+PRESENTATION_NAME = "image.ps.dcm"
 
 
 def shown_document(canvas: ViewerCanvas, frame: Frame) -> AnnotationDocument:
@@ -99,6 +106,12 @@ class ExportActions(QObject):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _checked=False, run=slot: run())
             self.actions.append(action)
+        #: File -> Export presentation state... (in the File menu, beside the submenu);
+        #: disabled, with a tooltip saying why, when the image is not DICOM.
+        self.presentation_action = QAction(EXPORT_PRESENTATION, parent)
+        self.presentation_action.triggered.connect(lambda _c=False: self.export_presentation())
+        canvas.frame_changed.connect(lambda *_: self._update_presentation_action())
+        self._update_presentation_action()
 
     def export_image(self) -> Path | None:
         """Write the frame as shown: window, inversion, annotations if they are shown.
@@ -124,6 +137,45 @@ class ExportActions(QObject):
         if frame is None:
             return None
         return self._export(frame, "Export with/without pair", "pair.png", compose_pair)
+
+    def _update_presentation_action(self) -> None:
+        frame = self.canvas.frame
+        dicom = frame is not None and getattr(frame.source, "dataset", None) is not None
+        self.presentation_action.setEnabled(dicom)
+        if frame is None:
+            self.presentation_action.setToolTip("Open a DICOM image first")
+        else:
+            self.presentation_action.setToolTip(
+                "Write the visible layers, the window, rotation and flips as a DICOM "
+                "presentation state (GSPS)"
+                if dicom
+                else NEEDS_DICOM
+            )
+
+    def export_presentation(self) -> Path | None:
+        """Write the view as a GSPS: visible layers of this frame, window, rotation, flips.
+
+        Returns the file written, or ``None`` (no DICOM image, cancelled, or an error,
+        which a message box shows in one line).
+        """
+        frame = self.canvas.frame
+        if frame is None or getattr(frame.source, "dataset", None) is None:
+            return None
+        default = self.preferences.export_folder / PRESENTATION_NAME
+        out = export_prompts.ask_save_path(
+            self.window, "Export presentation state", default, DICOM_FILTER
+        )
+        if out is None:
+            return None
+        out = export_prompts.with_suffix(out, ".dcm")
+        self.preferences.export_folder = out.parent
+        try:
+            line = write_view_gsps(self.canvas, frame, out)
+        except HoviewError as exc:
+            export_prompts.show_error(self.window, str(exc))
+            return None
+        self.message.emit(f"Exported presentation state {line}")
+        return out
 
     def show_montage_builder(self) -> MontageBuilder:
         """Open (or raise) the montage builder; it stays open beside the viewer."""
@@ -162,3 +214,44 @@ class ExportActions(QObject):
             return None
         self.message.emit(f"Exported {out}")
         return out
+
+
+def write_view_gsps(canvas: ViewerCanvas, frame: Frame, out: Path) -> str:
+    """Write the GSPS of what ``canvas`` shows of ``frame`` to ``out``.
+
+    The frame's image, its annotations in memory on their visible layers (this frame's
+    only), the canvas's window as the Softcopy VOI LUT (a VOI LUT in use: the image's
+    own is copied) and its rotation and flips as the Spatial Transformation
+    (:func:`hoview.dicom_objects.gsps_export.build_gsps`).
+
+    Returns
+    -------
+    str
+        ``"<out>: 2 arrows on 1 layer"``: what was written.
+
+    Raises
+    ------
+    HoviewError
+        If the image is not a grey DICOM image or ``out`` cannot be written.
+    """
+    from hoview.dicom_objects.gsps_export import build_gsps
+    from hoview.dicom_objects.writing import write_dataset
+
+    source = frame.source
+    geometry = canvas.state.geometry
+    voi = canvas.voi
+    ds, counts, layer_count = build_gsps(
+        source.dataset,
+        shown_document(canvas, frame),
+        frame=frame.number,
+        window=voi if isinstance(voi, Window) else None,
+        geometry=None
+        if geometry is None
+        else (geometry.rotation, geometry.flip_h, geometry.flip_v),
+        pixel_spacing=source.pixel_spacing,
+        path=source.path,
+    )
+    write_dataset(ds, out)
+    what = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
+    layers = f"{layer_count} layer{'s' if layer_count != 1 else ''}"
+    return f"{out}: {what or 'no annotations'} on {layers}"

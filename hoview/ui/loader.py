@@ -83,6 +83,7 @@ class _OpenWorker(QObject):
                     continue
                 combined.studies.extend(result.studies)
                 combined.skipped.extend(result.skipped)
+                combined.objects.extend(result.objects)
                 if result.series:
                     self.opened.append(path)
         finally:

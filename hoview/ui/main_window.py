@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from hoview.paths import sample_data_folder
+from hoview.paths import in_dicomweb_cache, sample_data_folder
 from hoview.render.paint import SCREEN_SIZES
 from hoview.sources.base import ImageSource, OpenResult, Series
 from hoview.sources.raster import RASTER_SUFFIXES
@@ -32,6 +32,14 @@ from hoview.ui.frame_bar import FrameBar
 from hoview.ui.layers_panel import LayersPanel
 from hoview.ui.loader import Loader
 from hoview.ui.orientation_dialog import ask_orientation
+from hoview.ui.pacs_actions import PacsActions, split_references
+from hoview.ui.pacs_presentations import newest_presentations
+from hoview.ui.presentation_panel import PresentationPanel
+from hoview.ui.presentation_states import (
+    PresentationEntry,
+    match_presentations,
+    show_as_presented,
+)
 from hoview.ui.preset_menu import PresetMenu
 from hoview.ui.save_banner import SaveBanner
 from hoview.ui.series_panel import THUMBNAILS_AT_THE_LATEST_MS, SeriesPanel
@@ -86,6 +94,17 @@ class MainWindow(QMainWindow):
         series_dock = self._dock("Series", self.series_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.layers_panel.setMaximumWidth(330)
+        self.presentation_panel = PresentationPanel(self.sessions, self)
+        self.presentation_panel.setMaximumWidth(330)
+        self.presentation_dock = self._dock(
+            "Presentation state", self.presentation_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.splitDockWidget(layers_dock, self.presentation_dock, Qt.Orientation.Vertical)
+        self.presentation_dock.hide()  # shown while a presentation state is open
+        self.presentation_dock.setFeatures(  # its Close button closes it, not the dock's
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.resizeDocks([series_dock, layers_dock], [150, 280], Qt.Orientation.Horizontal)
         self.status_label = QLabel(self)
         self.statusBar().addWidget(self.status_label, 1)
@@ -93,6 +112,8 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(200)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
+        self.pacs = PacsActions(self.canvas, self)
+        self.statusBar().addPermanentWidget(self.pacs.cancel_button)
         self.save_banner = SaveBanner(self)
         self.statusBar().addPermanentWidget(self.save_banner)
         self.warning_label = QLabel(self)
@@ -128,6 +149,8 @@ class MainWindow(QMainWindow):
         self.canvas.status_changed.connect(self.status_label.setText)
         self.canvas.frame_changed.connect(lambda *_: self._on_image_changed())
         self.series_panel.series_chosen.connect(self._on_series_chosen)
+        self.series_panel.presentation_chosen.connect(self._on_presentation_chosen)
+        self.presentation_panel.active_changed.connect(self.presentation_dock.setVisible)
         self.canvas.frame_painted.connect(self._on_frame_painted)
         self.layers_panel.current_layer_changed.connect(self._on_current_layer_changed)
         self.layers_panel.selection_provider = lambda: sorted(self.canvas.tool.selected)
@@ -141,6 +164,12 @@ class MainWindow(QMainWindow):
         self.loader.first_image.connect(self._on_first_image)
         self.loader.progress.connect(self._on_progress)
         self.loader.finished.connect(self._on_loaded)
+        self.pacs.first_image.connect(self._on_pacs_first_image)
+        self.pacs.open_requested.connect(lambda path: self.open_paths([path]))
+        self.pacs.progress.connect(self._on_progress)
+        self.pacs.busy_changed.connect(self._on_pacs_busy)
+        self.pacs.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.pacs.stored_changed.connect(self._update_title)
         self.start_screen.open_file_requested.connect(self._on_open_file)
         self.start_screen.open_folder_requested.connect(self._on_open_folder)
         self.start_screen.open_sample_requested.connect(self._on_open_sample)
@@ -166,14 +195,20 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _c=False, s=slot: s())
             file_menu.addAction(action)
+            if text == "Open the &sample study":
+                file_menu.addAction(self.pacs.open_action)
+                file_menu.addAction(self.pacs.cancel_action)
             if text == "Save annotations &elsewhere...":
+                file_menu.addAction(self.pacs.store_action)
                 file_menu.addSeparator()
                 export_menu = file_menu.addMenu("E&xport")
                 export_menu.addActions(self.exports.actions)
                 self.addActions(self.exports.actions)
+                file_menu.addAction(self.exports.presentation_action)
                 file_menu.addSeparator()
         self.view_specs = view_actions(self.canvas)
-        self.actions_by_text: dict[str, QAction] = {a.text(): a for a in self.exports.actions}
+        exports = [*self.exports.actions, self.exports.presentation_action]
+        self.actions_by_text: dict[str, QAction] = {a.text(): a for a in exports}
         for spec in self.view_specs:
             action = make_action(self, spec)
             menus[spec.menu].addAction(action)
@@ -220,6 +255,22 @@ class MainWindow(QMainWindow):
             self.loader.wait()
             self._record_recent()
 
+    def open_locations(self, texts: list[str]) -> None:
+        """Open files, folders and DICOMweb references (``name:UID``, a study URL)."""
+        paths, references, problems = split_references(texts)
+        self.pacs.open_references(references)
+        self.open_paths(paths)
+        if problems:
+            QMessageBox.warning(self, "hoview", "\n".join(problems))
+
+    def _on_pacs_first_image(self, image: ImageSource) -> None:
+        self._show_series([Series(uid="first", frames=image.frames())])  # the rest is coming
+
+    def _on_pacs_busy(self, busy: bool) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(busy)
+        self.pacs.cancel_button.setVisible(busy)
+
     def _on_first_image(self, image: ImageSource) -> None:
         if not self._series:
             self._show_series([Series(uid="first", frames=image.frames())], keep_panel=True)
@@ -235,22 +286,28 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, result: OpenResult, problems: list[str]) -> None:
         self._progress_timer.stop()
         self.progress.hide()
-        opened = self.loader.opened
+        opened = [p for p in self.loader.opened if not in_dicomweb_cache(p)]  # cache: evicted
         failed = [p for p in self._opening if p not in opened]
         self._recent_pending = [p for p in self._recent_pending if p not in failed] + opened
         self._recent_timer.start(THUMBNAILS_AT_THE_LATEST_MS)
         if [p for p in failed if self.preferences.remove_recent(p)]:
             self.start_screen.set_recent(self.preferences.recent_files)
         if result.series:
-            self._show_series(result.series)
+            found = match_presentations(result.series, result.objects)
+            self._show_series(result.series, newest_presentations(found))
         if problems:
             QMessageBox.warning(self, "hoview", "\n".join(problems))
 
-    def _show_series(self, series: list[Series], keep_panel: bool = False) -> None:
+    def _show_series(
+        self,
+        series: list[Series],
+        presentations: list[PresentationEntry] | None = None,
+        keep_panel: bool = False,
+    ) -> None:
         self._series = list(series)
         if not keep_panel:
             # Thumbnails once the canvas has shown the first series: they do not hold it up.
-            self.series_panel.set_series(self._series, deferred=True)
+            self.series_panel.set_series(self._series, deferred=True, presentations=presentations)
         self.stack.setCurrentWidget(self.viewer)
         self._on_series_chosen(0)
         if not keep_panel:
@@ -280,9 +337,18 @@ class MainWindow(QMainWindow):
             if self.canvas.frame is None:  # otherwise frame_changed has told the panels
                 self._on_image_changed()
 
+    def _on_presentation_chosen(self, entry: PresentationEntry) -> None:
+        if self.canvas.series is not self._series[entry.series_index]:  # else: keep the view
+            self._on_series_chosen(entry.series_index)
+        self.canvas.set_frame_index(entry.frame_index)
+        if self.canvas.frame is not None:
+            if self.presentation_panel.open(entry, self.canvas.frame.source) is not None:
+                show_as_presented(self.canvas, entry)
+
     def _on_image_changed(self) -> None:
         session = self.canvas.session()
         self.layers_panel.set_session(session)
+        self.presentation_panel.set_session(session)
         self.annotations_switch.set_session(session)
         frame = self.canvas.frame
         warnings = list(frame.source.warnings) if frame is not None else []
@@ -293,6 +359,7 @@ class MainWindow(QMainWindow):
         if session is not None and session.notice:
             self.statusBar().showMessage(session.take_notice(), 20000)
         self._update_title()
+        self.pacs.schedule_check()  # debounced: scrolling a series checks once it stops
 
     # --- saving -------------------------------------------------------------------
 
@@ -309,11 +376,14 @@ class MainWindow(QMainWindow):
             SaveState.CONFLICT: "annotations NOT SAVED (changed on disk)",
             SaveState.READ_ONLY: "annotations read-only",
         }[session.state]
-        self.setWindowTitle(f"hoview - {frame.source.path.name} - {state}")
+        parts = ("hoview", frame.source.path.name, state, self.pacs.title_note())
+        self.setWindowTitle(" - ".join(part for part in parts if part))
 
     def _on_save_state_changed(self, session) -> None:  # noqa: ANN001
         if session is self.canvas.session():
             self._update_title()
+            if session.state is SaveState.SAVED:
+                self.pacs.schedule_check()
         problems = [
             s for s in self.sessions.sessions() if s.state in (SaveState.FAILED, SaveState.CONFLICT)
         ]
@@ -407,6 +477,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Save pending annotations; if some cannot be saved, ask before closing."""
         unsaved = self.sessions.flush()
+        self.pacs.retriever.cancel()
+        self.pacs.wait()
         self.loader.wait()
         self._record_recent()
         if unsaved:

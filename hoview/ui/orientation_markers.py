@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QPainter
 
 from hoview.display.orientation import EdgeLabels, view_edge_labels
-from hoview.render.paint import paint_orientation_markers
+from hoview.render.paint import marker_size, paint_orientation_markers
 
 if TYPE_CHECKING:
     from hoview.ui.canvas import ViewerCanvas
@@ -40,23 +40,12 @@ def canvas_edge_labels(canvas: ViewerCanvas) -> EdgeLabels | None:
 def marker_sizes(labels: EdgeLabels | None) -> dict[str, tuple[float, float]]:
     """Return the width and height of each edge's letters on screen (edges with letters).
 
-    Measured in the painter's marker font (DejaVu Sans, demibold, :data:`MARKER_PX`) by
-    its line box, which holds the letters' outline path.
+    Measured by the painter itself (:func:`hoview.render.paint.marker_size`) at
+    :data:`MARKER_PX`, so the layout reserves what is drawn.
     """
     if labels is None:
         return {}
-    font = QFont("DejaVu Sans")
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPixelSize(round(MARKER_PX))
-    font.setWeight(QFont.Weight.DemiBold)
-    metrics = QFontMetricsF(font)
-    sizes = {}
-    for edge in EDGES:
-        text = getattr(labels, edge)
-        if text:
-            box = metrics.boundingRect(text)
-            sizes[edge] = (max(box.width(), metrics.horizontalAdvance(text)), box.height())
-    return sizes
+    return {edge: marker_size(text, MARKER_PX) for edge in EDGES if (text := getattr(labels, edge))}
 
 
 def paint_canvas_markers(canvas: ViewerCanvas, painter: QPainter) -> None:

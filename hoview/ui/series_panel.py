@@ -1,9 +1,13 @@
-"""The series panel: one thumbnail per series, click to show it."""
+"""The series panel: one thumbnail per series, click to show it.
+
+Under a series, one compact text row per presentation state drawing on its images
+("Presentation state: <name>"); choosing one asks to show it over its image.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from hoview.display.pipeline import default_voi
@@ -11,6 +15,7 @@ from hoview.display.viewport import render_full
 from hoview.errors import HoviewError
 from hoview.render.qimage import array_to_qimage
 from hoview.sources.base import Series
+from hoview.ui.presentation_states import PresentationEntry
 
 THUMBNAIL = 96
 #: Longest wait for the canvas's first paint before deferred thumbnails are drawn (ms).
@@ -60,6 +65,8 @@ class SeriesPanel(QListWidget):
 
     #: Emitted with the index of the series the user chose.
     series_chosen = Signal(int)
+    #: Emitted with the :class:`PresentationEntry` the user chose.
+    presentation_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +82,8 @@ class SeriesPanel(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentRowChanged.connect(self._on_row_changed)
         self._series: list[Series] = []
+        #: What each row shows: a series index (int) or a presentation state.
+        self._rows: list[int | PresentationEntry] = []
         self._pending = False
         self._thumbnail_timer = QTimer(self)
         self._thumbnail_timer.setSingleShot(True)
@@ -85,7 +94,12 @@ class SeriesPanel(QListWidget):
         """True while deferred thumbnails have not been drawn yet."""
         return self._pending
 
-    def set_series(self, series: list[Series], deferred: bool = False) -> None:
+    def set_series(
+        self,
+        series: list[Series],
+        deferred: bool = False,
+        presentations: list[PresentationEntry] | None = None,
+    ) -> None:
         """Show one item per series, with its thumbnail (rendered from small pyramid levels).
 
         Parameters
@@ -97,17 +111,25 @@ class SeriesPanel(QListWidget):
             :meth:`after_first_paint` is called (the window calls it when the canvas
             has painted the chosen image, so the thumbnails do not hold it back), or
             after :data:`THUMBNAILS_AT_THE_LATEST_MS` at the latest.
+        presentations : list of PresentationEntry, optional
+            Presentation states, each listed right under its series.
         """
         self.blockSignals(True)
         self.clear()
         self._series = list(series)
+        self._rows = []
         placeholder = QIcon(_black(THUMBNAIL)) if deferred else None
-        for s in self._series:
+        for index, s in enumerate(self._series):
             icon = placeholder if placeholder is not None else QIcon(thumbnail(s))
             item = QListWidgetItem(icon, series_label(s))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             item.setToolTip(series_label(s).replace("\n", " - "))
             self.addItem(item)
+            self._rows.append(index)
+            for entry in presentations or []:
+                if entry.series_index == index:
+                    self.addItem(_presentation_item(entry))
+                    self._rows.append(entry)
         self.blockSignals(False)
         self._pending = deferred and bool(self._series)
         if self._pending:
@@ -126,14 +148,49 @@ class SeriesPanel(QListWidget):
         if not self._pending:
             return
         self._pending = False
-        for row, s in enumerate(self._series):
+        for row, shown in enumerate(self._rows):
             item = self.item(row)
-            if item is not None:
-                item.setIcon(QIcon(thumbnail(s)))
+            if item is not None and isinstance(shown, int):
+                item.setIcon(QIcon(thumbnail(self._series[shown])))
+
+    def row_of_series(self, index: int) -> int:
+        """Return the row of series ``index`` (-1 if none)."""
+        return self._rows.index(index) if index in self._rows else -1
+
+    def presentations(self) -> list[PresentationEntry]:
+        """Return the presentation states listed, in row order."""
+        return [shown for shown in self._rows if isinstance(shown, PresentationEntry)]
+
+    def row_of_presentation(self, entry: PresentationEntry) -> int:
+        """Return the row of presentation state ``entry`` (-1 if not listed)."""
+        for row, shown in enumerate(self._rows):
+            if shown is entry:
+                return row
+        return -1
 
     def _on_row_changed(self, row: int) -> None:
-        if 0 <= row < len(self._series):
-            self.series_chosen.emit(row)
+        if not 0 <= row < len(self._rows):
+            return
+        shown = self._rows[row]
+        if isinstance(shown, PresentationEntry):
+            self.presentation_chosen.emit(shown)
+        else:
+            self.series_chosen.emit(shown)
+
+
+def presentation_label(entry: PresentationEntry) -> str:
+    """Return a presentation state's row text (its name, never a UID)."""
+    return f"Presentation state: {entry.name}"
+
+
+def _presentation_item(entry: PresentationEntry) -> QListWidgetItem:
+    item = QListWidgetItem(presentation_label(entry))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+    font = QFont(item.font())
+    font.setItalic(True)
+    item.setFont(font)
+    item.setToolTip(f"{presentation_label(entry)}: click to show its graphics over its image")
+    return item
 
 
 def _black(size: int) -> QPixmap:

@@ -6,6 +6,7 @@ points within the image, and hit testing in screen pixels.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ from PySide6.QtGui import (
 from hoview.annotations import (
     Annotation,
     AnnotationDocument,
+    Circle,
+    Ellipse,
     Layer,
     Style,
     Text,
@@ -105,10 +108,32 @@ def is_editable(document: AnnotationDocument, annotation: Annotation) -> bool:
 
 
 def editable_ids(document: AnnotationDocument, ids: Iterable[str]) -> list[str]:
-    """Return the ids that exist and lie on unlocked layers."""
+    """Return the ids that exist and lie on unlocked layers (they may be deleted)."""
     return [
         i for i in dict.fromkeys(ids) if i in document and is_editable(document, document.get(i))
     ]
+
+
+def changeable_ids(document: AnnotationDocument, ids: Iterable[str]) -> list[str]:
+    """Return the ids that may be moved and edited: editable, of a kind hoview edits.
+
+    Imported DICOM graphics (polyline, circle, ellipse, point) may be deleted but not
+    moved, reshaped or edited (``Annotation.editable`` is false).
+    """
+    return [i for i in editable_ids(document, ids) if document.get(i).editable]
+
+
+def read_only_message(document: AnnotationDocument, ids: Iterable[str]) -> str:
+    """Say which of ``ids`` are imported read-only graphics ("" when none are).
+
+    ``"Imported circle: read-only"`` for one kind, ``"Imported graphics: read-only"``
+    for several.
+    """
+    kinds = {document.get(i).kind for i in ids if i in document and not document.get(i).editable}
+    if not kinds:
+        return ""
+    what = kinds.pop() if len(kinds) == 1 else "graphics"
+    return f"Imported {what}: read-only"
 
 
 def _bounds(document: AnnotationDocument) -> tuple[float, float, float, float]:
@@ -185,10 +210,31 @@ def _far_from(canvas: ToolContext, annotation: Annotation, point: ImagePoint) ->
     style = drawn_style(document, annotation, canvas.zoom or 1.0, canvas.glyph_sizes)
     characters = len(annotation.label or "") + len(getattr(annotation, "text", "")) + 12
     reach = HIT_PX / (canvas.zoom or 1.0) + style.head_length + style.font_size * characters
+    if not annotation.editable:
+        x0, y0, x1, y1 = _extent(annotation)
+        dx = max(x0 - point[0], 0.0, point[0] - x1)
+        dy = max(y0 - point[1], 0.0, point[1] - y1)
+        return math.hypot(dx, dy) > reach
     points = annotation.points
     if len(points) == 1:
         return math.hypot(point[0] - points[0][0], point[1] - points[0][1]) > reach
     return _distance_to_segment(point, points[0], points[1]) > reach
+
+
+def _extent(annotation: Annotation) -> tuple[float, float, float, float]:
+    """Return a box around an imported graphic's line (image pixels), without its path."""
+    points = annotation.points
+    if isinstance(annotation, (Circle, Ellipse)):
+        # A circle's centre is its first point, an ellipse's the middle of its major axis.
+        (ax, ay), (bx, by) = points[0], points[1]
+        cx, cy = (ax, ay) if isinstance(annotation, Circle) else ((ax + bx) / 2, (ay + by) / 2)
+        far = max(math.hypot(x - cx, y - cy) for x, y in points)
+        return (cx - far, cy - far, cx + far, cy + far)
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    steps = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(points)]
+    # A smooth curve (Catmull-Rom) strays at most a third of its longest step from them.
+    stray = max(steps, default=0.0) / 3
+    return (min(xs) - stray, min(ys) - stray, max(xs) + stray, max(ys) + stray)
 
 
 def _hits(canvas: ToolContext, annotation: Annotation, point: ImagePoint) -> bool:
@@ -202,9 +248,10 @@ def _hits(canvas: ToolContext, annotation: Annotation, point: ImagePoint) -> boo
         return False
     if isinstance(annotation, Text):
         return True
-    start, end = annotation.points
-    if _distance_to_segment(point, start, end) <= tolerance + style.line_width / 2:
-        return True
+    if annotation.editable:  # an arrow or a ruler: near its line
+        start, end = annotation.points
+        if _distance_to_segment(point, start, end) <= tolerance + style.line_width / 2:
+            return True
     if path.contains(where):
         return True
     stroker = QPainterPathStroker()  # near the head's edges or the label's letters

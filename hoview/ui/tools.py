@@ -55,14 +55,15 @@ from hoview.ui.tool_support import (
     Reporter,
     annotation_at,
     annotation_shape,
+    changeable_ids,
     clamp_delta,
     clamp_point,
-    editable_ids,
     editable_session,
     ignore_message,
     is_editable,
     layer_problem,
     new_fields,
+    read_only_message,
     select,
     selected_ids,
     target_layer,
@@ -146,6 +147,7 @@ class _Drag:
         self.index = -1
         self.additive = False
         self.changed = False
+        self.refused = False  # told why it cannot move (once per drag)
         self.group = ExitStack()
 
 
@@ -198,7 +200,7 @@ class SelectTool(AnnotationTool):
             select(canvas, ids)
         document = session.document
         self._drag = _Drag("move", session, point, pos)
-        self._drag.originals = {i: document.get(i).points for i in editable_ids(document, ids)}
+        self._drag.originals = {i: document.get(i).points for i in changeable_ids(document, ids)}
         return True
 
     def move(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
@@ -239,9 +241,14 @@ class SelectTool(AnnotationTool):
     def _start(self, canvas: ToolContext, drag: _Drag) -> bool:
         """Start a real drag once the mouse has gone further than a click."""
         if drag.mode != "band":
+            # Imported graphics stay where they are (the rest of the selection moves).
+            read_only = read_only_message(drag.session.document, selected_ids(canvas))
+            if read_only and not drag.refused:
+                self.report(read_only)
             if not drag.originals:
-                if selected_ids(canvas):
+                if selected_ids(canvas) and not read_only and not drag.refused:
                     self.report("The selection is on a locked layer: it cannot be moved")
+                drag.refused = True
                 return False
             if drag.session is not canvas.session() or self._session_for_edit(canvas) is None:
                 return False
@@ -291,7 +298,9 @@ class SelectTool(AnnotationTool):
         self._finish(canvas)
         select(canvas, [hit.id])
         if self._session_for_edit(canvas) is not None:
-            if not is_editable(canvas.session().document, hit):
+            if not hit.editable:
+                self.report(read_only_message(canvas.session().document, [hit.id]))
+            elif not is_editable(canvas.session().document, hit):
                 self.report("This annotation is on a locked layer")
             else:
                 edit_label(canvas, hit.id)
@@ -309,7 +318,7 @@ class SelectTool(AnnotationTool):
         return None if best is None else (best[1], best[2])
 
     def _handled(self, canvas: ToolContext) -> list[Annotation]:
-        """Return the selected annotations that show handles (shown and editable)."""
+        """Return the selected annotations that show handles (shown, editable, not imported)."""
         session = canvas.session()
         chosen = set(canvas.state.selection)
         if session is None or canvas.frame is None or session.read_only or not chosen:
@@ -318,7 +327,7 @@ class SelectTool(AnnotationTool):
         return [
             a
             for a in document.visible_annotations(canvas.frame.number)
-            if a.id in chosen and is_editable(document, a)
+            if a.id in chosen and a.editable and is_editable(document, a)
         ]
 
     def paint(self, canvas: ToolContext, painter: QPainter, transform: QTransform) -> None:

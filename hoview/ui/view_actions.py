@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QWidget
 
 from hoview.display.presets import presets_for
 from hoview.errors import HoviewError
-from hoview.ui.canvas import ZOOM_STEP, ViewerCanvas
+from hoview.ui.canvas import ViewerCanvas
+from hoview.ui.canvas_input import ZOOM_STEP
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,30 @@ ITEMS = {
         "frame": 1,
         "points": [[0, 0], [100, 0]],
     },
+    "polyline": {
+        "id": "p1",
+        "kind": "polyline",
+        "layer": "findings",
+        "frame": 1,
+        "points": [[0, 0], [100, 0], [50.5, 80]],
+        "closed": True,
+        "interpolated": False,
+    },
+    "circle": {
+        "id": "c1",
+        "kind": "circle",
+        "layer": "findings",
+        "frame": 1,
+        "points": [[50, 50], [60, 50]],
+    },
+    "ellipse": {
+        "id": "e1",
+        "kind": "ellipse",
+        "layer": "findings",
+        "frame": 1,
+        "points": [[10, 50], [90, 50], [50, 30], [50, 70]],
+    },
+    "point": {"id": "x1", "kind": "point", "layer": "findings", "frame": 1, "points": [[5.5, 6.5]]},
 }
 #: Semantic checks the schema cannot make (the image is huge, so they rarely fire).
 SEMANTIC = ("lies outside", "there is no layer", "does not exist")
@@ -90,9 +114,22 @@ _COLOURS = [None, "#ffffff", "#FFAA00", "#fff", "white", "none", "None", 1]
 POOLS = {
     "id": _IDS,
     "layer": _IDS,
-    "kind": ["arrow", "text", "ruler", "circle", "Arrow"],
+    "kind": ["arrow", "text", "ruler", "circle", "ellipse", "point", "polyline", "Arrow", "box"],
     "frame": [0, 1, 2, 1.0, 2.5, -1, 1_000_000, 1_000_001, "1", True],
-    "points": [[[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0]], [[1, 2], [3, 4], [5, 6]], [], "1,2", [1, 2]],
+    "points": [
+        [[1.0, 2.0]],
+        [[1.0, 2.0], [3.0, 4.0]],
+        [[1, 2], [3, 4], [5, 6]],
+        [[1, 2], [3, 4], [5, 6], [7, 8]],
+        [[1, 2]] * 10_000,
+        [[1, 2]] * 10_001,
+        [],
+        "1,2",
+        [1, 2],
+    ],
+    "points[2]": [[1.0, 2.0], [1], ["1", 2], None],
+    "closed": [True, False, None, 0, 1, "true"],
+    "interpolated": [True, False, None, 0, "false"],
     "points[0]": [
         [1.0, 2.0],
         [1, 2, 3],

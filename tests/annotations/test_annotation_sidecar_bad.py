@@ -206,7 +206,7 @@ BAD = {
         r"annotations\[3\]\.points: an arrow has 2 points",
     ),
     "unknown kind": (
-        edited(lambda d: d["annotations"][3].update(kind="circle")),
+        edited(lambda d: d["annotations"][3].update(kind="hexagon")),
         SidecarValidationError,
         r"annotations\[3\]\.kind: must be one of",
     ),

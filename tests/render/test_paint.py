@@ -231,3 +231,36 @@ def test_orientation_markers_on_the_four_edges():
     assert white[:40, 130:170].sum() > 10  # H on top
     assert white[-40:, 130:170].sum() > 10  # F at the bottom
     assert white[60:140, 60:240].sum() == 0  # the middle is untouched
+
+
+def _painted(document, width, height):
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(0xFF404040)
+    painter = QPainter(image)
+    paint_annotations(painter, document, QTransform(), 1)
+    painter.end()
+    return (qimage_to_array(image) != 0x40).any(axis=2)
+
+
+def test_a_label_cut_by_the_edge_is_moved_wholly_inside():
+    # Text anchored near the right edge runs past it: it would be cut.
+    identity = {"sha256": "0" * 64, "columns": 400, "rows": 300, "frames": 1}
+    document = AnnotationDocument(identity)
+    document.add(Text(anchor=(370, 150), text="HO Brooker III"))
+    whole = _painted(document, 900, 300)  # a wide device: the label fits as placed
+    assert np.flatnonzero(whole.any(axis=0)).max() >= 400
+    inside = _painted(document, 400, 300)
+    assert inside.sum() == pytest.approx(whole.sum(), rel=0.05)  # read whole
+    assert np.flatnonzero(inside.any(axis=0)).max() < 400
+
+
+def test_a_label_wholly_outside_stays_outside():
+    identity = {"sha256": "0" * 64, "columns": 400, "rows": 300, "frames": 1}
+    document = AnnotationDocument(identity)
+    document.add(Arrow(tail=(380, 150), head=(300, 150), label="HO"))
+    image = QImage(200, 300, QImage.Format.Format_RGB32)  # shows only x < 200
+    image.fill(0xFF404040)
+    painter = QPainter(image)
+    paint_annotations(painter, document, QTransform(), 1)
+    painter.end()
+    assert not (qimage_to_array(image) != 0x40).any()

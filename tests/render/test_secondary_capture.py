@@ -45,13 +45,38 @@ def test_dicom_export_is_a_deidentified_secondary_capture(capsys, film, tmp_path
     assert np.array_equal(ds.pixel_array, rendered)
 
 
-def test_two_exports_get_different_uids(capsys, film, tmp_path):
-    first, second = tmp_path / "a.dcm", tmp_path / "b.dcm"
+def test_the_same_render_gets_the_same_uids_and_another_render_new_ones(capsys, film, tmp_path):
+    # UIDs are keyed images of the source's (not random), so that a GSPS, SR or KOS
+    # written with --deidentify can reference the teaching film: the same picture twice
+    # is the same object, a different picture of the same image a new instance.
+    first, second, other = tmp_path / "a.dcm", tmp_path / "b.dcm", tmp_path / "c.dcm"
     for out in (first, second):
         assert main(["render", str(film), "-o", str(out), "--scale", "0.1"]) == 0
-    a, b = pydicom.dcmread(first), pydicom.dcmread(second)
-    assert a.StudyInstanceUID != b.StudyInstanceUID and a.SOPInstanceUID != b.SOPInstanceUID
+    assert main(["render", str(film), "-o", str(other), "--scale", "0.2"]) == 0
+    a, b, c = (pydicom.dcmread(p) for p in (first, second, other))
     assert np.array_equal(a.pixel_array, b.pixel_array)
+    assert a.SOPInstanceUID == b.SOPInstanceUID and a.StudyInstanceUID == b.StudyInstanceUID
+    assert c.SOPInstanceUID != a.SOPInstanceUID
+    assert (c.StudyInstanceUID, c.SeriesInstanceUID) == (a.StudyInstanceUID, a.SeriesInstanceUID)
+    assert a.PatientID == c.PatientID and a.PatientID.startswith("TEACH-")
+
+
+def test_plain_film_uid_is_the_keyed_source_uid(capsys, film, tmp_path):
+    from hoview.dicom_objects.deidentify import deidentified_uid, plain_film_uid
+
+    plain, drawn = tmp_path / "plain.dcm", tmp_path / "drawn.dcm"
+    assert main(["render", str(film), "-o", str(plain), "--no-annotations"]) == 0
+    assert main(["render", str(film), "-o", str(drawn)]) == 0
+    source = pydicom.dcmread(film, stop_before_pixels=True)
+    ds, with_arrows = pydicom.dcmread(plain), pydicom.dcmread(drawn)
+    assert ds.SOPInstanceUID == plain_film_uid(source.SOPInstanceUID)
+    assert ds.StudyInstanceUID == deidentified_uid(source.StudyInstanceUID)
+    assert ds.SeriesInstanceUID == deidentified_uid(source.SeriesInstanceUID)
+    assert with_arrows.SOPInstanceUID not in (ds.SOPInstanceUID, source.SOPInstanceUID)
+    assert with_arrows.StudyInstanceUID == ds.StudyInstanceUID
+    raw = plain.read_bytes()
+    for keyword in ("SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID", "PatientID"):
+        assert str(source[keyword].value).encode() not in raw
 
 
 def test_colour_pixels_are_written_as_rgb():

@@ -35,6 +35,9 @@ class BareContext:
     def update(self) -> None:
         self.repaints += 1
 
+    def dialog_parent(self):
+        return None
+
 
 def test_the_canvas_is_a_tool_context(qtbot):
     canvas = ViewerCanvas()
