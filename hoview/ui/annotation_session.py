@@ -317,12 +317,15 @@ class Presentation:
         visibility changes, in memory.
     graphics : ImageGraphics
         The graphics as read (unlocked layers), for "Import into my annotations".
+    kind : str
+        "Presentation state", or "Report" (a structured report's findings).
     """
 
     name: str
     path: Path
     document: AnnotationDocument
     graphics: ImageGraphics
+    kind: str = "Presentation state"
 
 
 class SessionStore(QObject):

@@ -20,8 +20,9 @@ __all__ = ["newest_presentations"]
 
 def _created(entry: PresentationEntry) -> str:
     ds = entry.item.dataset
-    date = str(ds.get("PresentationCreationDate", "") or "")
-    time = str(ds.get("PresentationCreationTime", "") or "")
+    # A presentation state's creation, a report's content date and time (C.17.2).
+    date = str(ds.get("PresentationCreationDate", "") or ds.get("ContentDate", "") or "")
+    time = str(ds.get("PresentationCreationTime", "") or ds.get("ContentTime", "") or "")
     return f"{date:0<8}{time}"
 
 

@@ -170,7 +170,7 @@ class PresentationPanel(QWidget):
         shown = self.sessions.presentation(session.source) if session is not None else None
         was = self._shown is not None
         self._shown = shown
-        self.name_label.setText(f"Presentation state: {shown.name}" if shown else "")
+        self.name_label.setText(f"{shown.kind}: {shown.name}" if shown else "")
         self.name_label.setToolTip(str(shown.path) if shown else "")
         self._fill_rows()
         if was != (shown is not None) or shown is not None:

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
 
-from hoview.annotations import AnnotationDocument
+from hoview.annotations import AnnotationDocument, Layer
 from hoview.dicom_objects.gsps_common import GSPS_CLASS
 from hoview.dicom_objects.gsps_display import read_display
-from hoview.dicom_objects.gsps_import import read_gsps
+from hoview.dicom_objects.gsps_import import ImageGraphics, read_gsps
+from hoview.dicom_objects.importing import SR_CLASSES
+from hoview.dicom_objects.sr_import import LAYER_NAME as SR_LAYER_NAME
+from hoview.dicom_objects.sr_import import read_sr
 from hoview.display.attributes import Window
 from hoview.errors import HoviewError
 from hoview.sources.base import ImageSource, Series
@@ -51,12 +55,16 @@ class PresentationEntry:
         The frame of that series (from 0) it draws on first.
     item : DicomObject
         The presentation state file and its header.
+    kind : str
+        ``"Presentation state"``, or ``"Report"`` for a structured report whose
+        findings hoview reads (TID 1500, as ``hoview sr`` writes).
     """
 
     name: str
     series_index: int
     frame_index: int
     item: DicomObject
+    kind: str = "Presentation state"
 
 
 def presentation_name(ds: Dataset) -> str:
@@ -75,6 +83,41 @@ def presentation_name(ds: Dataset) -> str:
 def _sop_uid(source: ImageSource) -> str:
     dataset = getattr(source, "dataset", None)  # DICOM images only: no hashing of rasters
     return str(dataset.get("SOPInstanceUID", "") or "").strip() if dataset is not None else ""
+
+
+#: What the series panel calls each kind of object it lists under a series.
+KIND_GSPS, KIND_REPORT = "Presentation state", "Report"
+#: The id of the read-only layer a report's findings are shown on.
+SR_LAYER_ID = "sr-findings"
+
+
+def report_name(ds: Dataset) -> str:
+    """Return a report's name: its document title's meaning, else "report"."""
+    for code in ds.get("ConceptNameCodeSequence") or []:
+        text = str(code.get("CodeMeaning", "") or "").strip()
+        if text:
+            return text
+    return "report"
+
+
+def _report_references(ds: Dataset) -> list[tuple[str, tuple[int, ...]]]:
+    """Return the image a report's findings are on, if hoview reads the report."""
+    try:
+        uid, annotations = read_sr(ds)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return []  # not one hoview reads: left to `hoview info`
+    return [(uid, tuple(sorted({a.frame for a in annotations})))]
+
+
+def _report_graphics(ds: Dataset, path: Path) -> ImageGraphics:
+    """Return a report's findings and lengths as graphics on the layer "SR: findings"."""
+    try:
+        uid, annotations = read_sr(ds)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        raise HoviewError(path, f"cannot read its findings: {exc}") from None
+    layer = Layer(name=SR_LAYER_NAME, id=SR_LAYER_ID)
+    moved = [a.replace(layer=layer.id) for a in annotations]
+    return ImageGraphics(uid, (), [layer], moved)
 
 
 def _references(ds: Dataset) -> list[tuple[str, tuple[int, ...]]]:
@@ -127,15 +170,21 @@ def match_presentations(
                 where.setdefault(uid, []).append((s_index, f_index, frame.number))
     found = []
     for item in objects:
-        if str(item.dataset.get("SOPClassUID", "") or "").strip() != GSPS_CLASS:
+        sop_class = str(item.dataset.get("SOPClassUID", "") or "").strip()
+        if sop_class == GSPS_CLASS:
+            kind, references = KIND_GSPS, _references(item.dataset)
+            name = presentation_name(item.dataset)
+        elif sop_class in SR_CLASSES:
+            kind, references = KIND_REPORT, _report_references(item.dataset)
+            name = report_name(item.dataset)
+        else:
             continue
-        for uid, numbers in _references(item.dataset):
+        for uid, numbers in references:
             places = where.get(uid, [])
             chosen = [p for p in places if not numbers or p[2] in numbers] or places
             if chosen:
                 s_index, f_index, _ = chosen[0]
-                name = presentation_name(item.dataset)
-                found.append(PresentationEntry(name, s_index, f_index, item))
+                found.append(PresentationEntry(name, s_index, f_index, item, kind))
                 break
     found.sort(key=lambda entry: entry.series_index)  # stable: file order within a series
     return found
@@ -164,11 +213,16 @@ def open_presentation(entry: PresentationEntry, source: ImageSource) -> Presenta
         If its graphics cannot be read or it draws nothing on this image.
     """
     path = entry.item.path
-    try:
-        content = read_gsps(entry.item.dataset)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise HoviewError(path, f"cannot read its graphics: {exc}") from None
-    graphics = content.images.get(_sop_uid(source))
+    if entry.kind == KIND_REPORT:
+        graphics: ImageGraphics | None = _report_graphics(entry.item.dataset, path)
+        if graphics is not None and graphics.sop_instance_uid != _sop_uid(source):
+            graphics = None
+    else:
+        try:
+            content = read_gsps(entry.item.dataset)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise HoviewError(path, f"cannot read its graphics: {exc}") from None
+        graphics = content.images.get(_sop_uid(source))
     if graphics is None:
         raise HoviewError(path, "draws nothing on the image shown")
     layers = sorted(graphics.layers, key=lambda layer: layer.order)
@@ -182,7 +236,7 @@ def open_presentation(entry: PresentationEntry, source: ImageSource) -> Presenta
             continue  # outside the image or on a frame it does not have
     for layer in document.layers:
         document.update_layer(layer.id, locked=True)
-    return Presentation(presentation_name(entry.item.dataset), path, document, graphics)
+    return Presentation(entry.name, path, document, graphics, entry.kind)
 
 
 def show_as_presented(canvas: ViewerCanvas, entry: PresentationEntry) -> None:
@@ -193,7 +247,7 @@ def show_as_presented(canvas: ViewerCanvas, entry: PresentationEntry) -> None:
     (Ctrl+R) goes back to the file's own window and no rotation.
     """
     frame = canvas.frame
-    if frame is None:
+    if frame is None or entry.kind != KIND_GSPS:  # a report says nothing of the view
         return
     display = read_display(entry.item.dataset, _sop_uid(frame.source))
     shown, wanted = canvas.state.window, display.window

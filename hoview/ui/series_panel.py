@@ -179,8 +179,8 @@ class SeriesPanel(QListWidget):
 
 
 def presentation_label(entry: PresentationEntry) -> str:
-    """Return a presentation state's row text (its name, never a UID)."""
-    return f"Presentation state: {entry.name}"
+    """Return a presentation state's or a report's row text (its name, never a UID)."""
+    return f"{entry.kind}: {entry.name}"
 
 
 def _presentation_item(entry: PresentationEntry) -> QListWidgetItem:

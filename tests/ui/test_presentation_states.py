@@ -361,3 +361,32 @@ def test_opening_one_shows_its_window_rotation_and_flip(window, study):
         False,
     )
     assert state.fitted  # still the whole film in view
+
+
+def test_a_report_is_listed_and_its_findings_drawn_read_only(window, study):
+    from hoview.dicom_objects.sr_export import export_sr
+
+    export_sr(study / "pelvis_ap.dcm", study / "report.dcm")  # the sidecar's two findings
+    sidecar = study / "pelvis_ap.dcm.hoview.json"
+    before = sidecar.read_bytes()
+    window.open_paths([study], wait=True)
+    panel = window.series_panel
+    reports = [e for e in panel.presentations() if e.kind == "Report"]
+    assert [e.name for e in reports] == ["Imaging Measurement Report"]
+    row = panel.row_of_presentation(reports[0])
+    assert panel.item(row).text() == "Report: Imaging Measurement Report"
+    canvas = window.canvas
+    panel.setCurrentRow(row)
+    shown = window.presentation_panel.presentation
+    assert shown is not None and shown.kind == "Report"
+    assert [la.name for la in shown.document.layers] == ["SR: findings"]
+    assert all(la.locked for la in shown.document.layers)
+    arrows = [a for a in shown.document.annotations if a.kind == "arrow"]
+    assert sorted(a.finding.laterality for a in arrows) == ["L", "R"]
+    assert window.presentation_panel.name_label.text() == "Report: Imaging Measurement Report"
+    # drawn: switching its layer off changes the picture
+    drawn = grab(canvas)
+    window.presentation_panel.set_layer_visible("SR: findings", False)
+    assert not np.array_equal(grab(canvas), drawn)
+    window.sessions.flush()
+    assert sidecar.read_bytes() == before
