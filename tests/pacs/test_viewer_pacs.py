@@ -11,11 +11,11 @@ import numpy as np
 import pydicom
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from hoview.pacs.client import PacsClient
 from hoview.pacs.servers import Server, resolve_server
+from hoview.render.qimage import qimage_to_array
 from hoview.ui.main_window import MainWindow
 from hoview.ui.pacs_actions import NOT_STORED
 from hoview.ui.pacs_dialog import IDENTIFYING_COLUMNS
@@ -143,11 +143,8 @@ def boxes(monkeypatch):
 
 
 def grab(canvas) -> np.ndarray:
-    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    width, height = image.width(), image.height()
-    data = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * height)
-    rows = data.reshape(height, image.bytesPerLine())[:, : width * 3]
-    return rows.reshape(height, width, 3).astype(int)
+    """The canvas as it paints now, RGB, as ints."""
+    return qimage_to_array(canvas.grab().toImage()).astype(int)
 
 
 def near(canvas, points, shape) -> np.ndarray:

@@ -11,13 +11,13 @@ import pydicom
 import pytest
 from highdicom.pr import GraphicAnnotation, GraphicLayer, GraphicObject
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
 
 from hoview.annotations import AnnotationDocument, Arrow, Layer
 from hoview.dicom_objects.gsps_common import GSPS_CLASS
 from hoview.dicom_objects.gsps_export import build_gsps
 from hoview.dicom_objects.writing import write_dataset
 from hoview.display.attributes import Window
+from hoview.render.qimage import qimage_to_array
 from hoview.sources.opening import open_image
 from hoview.ui.exports import EXPORT_PRESENTATION, NEEDS_DICOM
 
@@ -90,12 +90,8 @@ def opened(window, study):
 
 
 def grab(canvas) -> np.ndarray:
-    """The canvas as it paints now, RGB (a copy: the QImage's memory goes with it)."""
-    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    width, height = image.width(), image.height()
-    data = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * height)
-    rows = data.reshape(height, image.bytesPerLine())[:, : width * 3]
-    return rows.reshape(height, width, 3).astype(int)
+    """The canvas as it paints now, RGB, as ints."""
+    return qimage_to_array(canvas.grab().toImage()).astype(int)
 
 
 def near(canvas, points, shape, reach=REACH) -> np.ndarray:
