@@ -364,8 +364,13 @@ def _annotations(args: argparse.Namespace) -> int:
     else:
         image = open_image(path)
         sidecar = locate(path, image.identity)
-        document, spacing = load(path, image.identity), image.pixel_spacing
-    summary = document_summary(document, spacing)
+        document, spacing = load(path, image.identity), image.spacing
+    summary = document_summary(
+        document,
+        spacing,
+        spacing.source if spacing else None,
+        spacing.calibration_type if spacing else "",
+    )
     if args.json:
         emit_json({"sidecar": str(sidecar) if sidecar else None, **summary})
     else:

@@ -15,6 +15,7 @@ from hoview.annotations.codec import annotation_to_json, layer_to_json
 from hoview.annotations.model import AnnotationDocument
 from hoview.annotations.shapes import KINDS, Annotation, Layer, Ruler
 from hoview.annotations.sidecar import update
+from hoview.annotations.units import SPACING_SOURCES, unit_text
 
 #: Environment variable naming the author of new annotations.
 AUTHOR_ENV = "HOVIEW_AUTHOR"
@@ -95,22 +96,58 @@ def add_annotation(
 
 
 def document_summary(
-    document: AnnotationDocument, pixel_spacing: tuple[float, float] | None = None
+    document: AnnotationDocument,
+    pixel_spacing: tuple[float, float] | None = None,
+    spacing_source: str | None = None,
+    calibration_type: str = "",
 ) -> dict[str, Any]:
     """Describe a document as JSON-ready data: its layers and annotations.
 
-    Rulers also get their ``length`` and ``unit`` (mm with a pixel spacing).
+    Parameters
+    ----------
+    document : AnnotationDocument
+        The annotations.
+    pixel_spacing : (float, float) or None
+        ``(row, column)`` spacing in mm the image's measurements use, or ``None``.
+    spacing_source : str, optional
+        Where the spacing came from, one of
+        :data:`~hoview.annotations.units.SPACING_SOURCES`; by default
+        ``"pixel-spacing"`` with a spacing and ``"pixels"`` without.
+    calibration_type : str, optional
+        Pixel Spacing Calibration Type (0028,0A02), reported when given.
+
+    Returns
+    -------
+    dict
+        ``image``, ``annotations_visible``, ``layers``, ``spacing`` (``row_mm``,
+        ``column_mm``, ``source``) and ``annotations``; rulers also get their
+        ``length``, ``unit`` (``"mm"`` or ``"px"``) and ``source``, as computed.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``spacing_source``.
     """
+    source = "pixels" if pixel_spacing is None else (spacing_source or "pixel-spacing")
+    if source not in SPACING_SOURCES:
+        raise ValueError(f"spacing_source must be one of {SPACING_SOURCES}, not {source!r}")
+    spacing: dict[str, Any] = {"row_mm": None, "column_mm": None, "source": source}
+    if pixel_spacing is not None:
+        spacing["row_mm"], spacing["column_mm"] = float(pixel_spacing[0]), float(pixel_spacing[1])
+        if calibration_type:
+            spacing["calibration_type"] = calibration_type
     annotations = []
     for annotation in document.annotations:
         item = annotation_to_json(annotation)
         if isinstance(annotation, Ruler):
             item["length"], item["unit"] = annotation.length(pixel_spacing)
+            item["source"] = source
         annotations.append(item)
     return {
         "image": dict(document.identity),
         "annotations_visible": document.annotations_visible,
         "layers": [layer_to_json(layer) for layer in document.layers],
+        "spacing": spacing,
         "annotations": annotations,
     }
 
@@ -150,7 +187,7 @@ def format_summary(summary: Mapping[str, Any], sidecar: Path | None) -> str:
         if not KINDS[item["kind"]].editable:
             line += "  (imported, read-only)"
         if "length" in item:
-            line += f"  {item['length']:.1f} {item['unit']}"
+            line += f"  {item['length']:.1f} {unit_text(item['unit'], item.get('source'))}"
         if text:
             line += f"  {text!r}"
         if extra:

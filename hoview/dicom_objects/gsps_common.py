@@ -16,7 +16,9 @@ NO_LABEL = "*"
 #: Prefix of the hoview layers a GSPS import makes.
 LAYER_PREFIX = "GSPS: "
 
-_RULER_TEXT = re.compile(r"^(?:(?P<label>.*\S)\s+)?-?\d+(?:\.\d+)?\s(?:mm|px)$", re.DOTALL)
+_RULER_TEXT = re.compile(
+    r"^(?:(?P<label>.*\S)\s+)?-?\d+(?:\.\d+)?\s(?:mm(?: at detector)?|px)$", re.DOTALL
+)
 
 
 def uid_from(*parts: str) -> str:

@@ -26,6 +26,7 @@ from hoview.annotations.shapes import (
     Text,
 )
 from hoview.annotations.style import ResolvedStyle
+from hoview.annotations.units import unit_text
 from hoview.dicom_objects.gsps_common import NO_LABEL, hex_to_rgb
 
 __all__ = ["GraphicsBuilder", "arrow_strokes", "gsps_text"]
@@ -199,6 +200,7 @@ class GraphicsBuilder:
         elif isinstance(annotation, Ruler):
             cid = self._take_id()
             value, unit = annotation.length(self.pixel_spacing)
+            unit = unit_text(unit, getattr(self.pixel_spacing, "source", None))
             text = (
                 f"{annotation.label} {value:.1f} {unit}"
                 if annotation.label

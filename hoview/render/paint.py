@@ -45,6 +45,7 @@ from hoview.annotations import (
 )
 from hoview.annotations.shapes import Annotation
 from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
+from hoview.annotations.units import unit_text
 from hoview.display.orientation import EdgeLabels
 
 #: Selected annotations get a halo of this colour.
@@ -561,6 +562,20 @@ def _label_path(label: str, tail: QPointF, head: QPointF, font_px: float) -> QPa
     return probe
 
 
+def ruler_text(ruler: Ruler, pixel_spacing: tuple[float, float] | None) -> str:
+    """Return the text beside a ruler: its label, then its length and unit.
+
+    ``"12.3 mm"`` from Pixel Spacing (0028,0030) or a magnification-corrected Imager
+    Pixel Spacing, ``"12.3 mm at detector"`` from Imager Pixel Spacing (0018,1164) as
+    it is, ``"61.5 px"`` without spacing. The source is read from ``pixel_spacing``'s
+    ``source`` (a :class:`hoview.sources.spacing.Spacing`); a plain pair counts as
+    Pixel Spacing.
+    """
+    value, unit = ruler.length(pixel_spacing)
+    text = f"{value:.1f} {unit_text(unit, getattr(pixel_spacing, 'source', None))}"
+    return f"{ruler.label} {text}" if ruler.label else text
+
+
 def _ruler_path(
     ruler: Ruler,
     style: ResolvedStyle,
@@ -581,10 +596,7 @@ def _ruler_path(
             _band((x - nx * tick, y - ny * tick), (x + nx * tick, y + ny * tick), ux, uy, half)
         )
     path = path.simplified()
-    value, unit = ruler.length(pixel_spacing)
-    text = f"{value:.1f} {unit}"
-    if ruler.label:
-        text = f"{ruler.label} {text}"
+    text = ruler_text(ruler, pixel_spacing)
     scale = transform_scale(transform)
     label = _text_path(text, QPointF(0, 0), style.font_size * scale)
     box = label.boundingRect()

@@ -21,6 +21,7 @@ import numpy as np
 
 from hoview.display.attributes import PixelAttributes
 from hoview.errors import FrameOutOfRangeError
+from hoview.sources.spacing import PIXEL_SPACING, Spacing
 
 if TYPE_CHECKING:
     from hoview.sources.dicom_object import DicomObject
@@ -190,6 +191,17 @@ class ImageSource(ABC):
     def pixel_spacing(self) -> tuple[float, float] | None:
         """(row, column) spacing in mm, or ``None`` when unknown."""
         return None
+
+    @property
+    def spacing(self) -> Spacing | None:
+        """:attr:`pixel_spacing` with where it came from (:mod:`hoview.sources.spacing`).
+
+        ``None`` when lengths are in pixels (raster images, DICOM without spacing).
+        """
+        pair = self.pixel_spacing
+        if pair is None or isinstance(pair, Spacing):
+            return pair
+        return Spacing(pair[0], pair[1], PIXEL_SPACING)
 
     @property
     def warnings(self) -> tuple[str, ...]:

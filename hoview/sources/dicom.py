@@ -31,6 +31,7 @@ from hoview.sources.dicom_header import (
 from hoview.sources.functional_groups import FrameAttributes, FunctionalGroups
 from hoview.sources.native_pixels import read_native_frame
 from hoview.sources.short_pixels import native_shortfall, padded_dataset
+from hoview.sources.spacing import PIXEL_SPACING, Spacing, read_spacing
 
 __all__ = [
     "DEFER_SIZE",
@@ -201,13 +202,24 @@ class DicomImage(ImageSource):
         }
 
     @property
-    def pixel_spacing(self) -> tuple[float, float] | None:
-        """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm."""
-        if not hasattr(self, "_pixel_spacing"):  # read once: the canvas asks on every repaint
-            self._pixel_spacing = _pixel_spacing(self.dataset)
-            if self._pixel_spacing is None and self._groups is not None:
-                self._pixel_spacing = self._groups.pixel_spacing(0)  # Pixel Measures
-        return self._pixel_spacing
+    def pixel_spacing(self) -> Spacing | None:
+        """(row, column) spacing in mm by the rules of :mod:`hoview.sources.spacing`.
+
+        Pixel Spacing (0028,0030); else Imager Pixel Spacing (0018,1164) divided by
+        Estimated Radiographic Magnification Factor (0018,1114); else Imager Pixel
+        Spacing as it is (at the detector). A :class:`Spacing`, equal to the plain pair.
+        """
+        return self.spacing
+
+    @property
+    def spacing(self) -> Spacing | None:
+        """The spacing with its source (see :mod:`hoview.sources.spacing`), or ``None``."""
+        if not hasattr(self, "_spacing"):  # read once: the canvas asks on every repaint
+            self._spacing = read_spacing(self.dataset)
+            if self._spacing is None and self._groups is not None:
+                pair = self._groups.pixel_spacing(0)  # Pixel Measures
+                self._spacing = Spacing(*pair, PIXEL_SPACING) if pair else None
+        return self._spacing
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -255,18 +267,6 @@ class DicomImage(ImageSource):
                 self.path, f"decoded frame has shape {arr.shape}, expected {expected}"
             )
         return arr
-
-
-def _pixel_spacing(ds: Dataset) -> tuple[float, float] | None:
-    """Pixel Spacing (0028,0030), else Imager Pixel Spacing (0018,1164), in mm.
-
-    A value that is not two positive finite numbers is ignored (spacing unknown).
-    """
-    for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
-        values = finite_floats(ds.get(keyword))
-        if len(values) == 2 and all(v > 0 for v in values):
-            return values[0], values[1]
-    return None
 
 
 def _decode_native(

@@ -39,6 +39,7 @@ from hoview.ui.canvas_input import CanvasInput
 from hoview.ui.canvas_overlay import OverlayCache, corner_lines, paint_overlays
 from hoview.ui.canvas_status import status_line
 from hoview.ui.canvas_tool import CanvasTool
+from hoview.ui.magnifier import Magnifier
 from hoview.ui.orientation_markers import paint_canvas_markers
 
 #: Pyramids kept for recently shown frames.
@@ -96,6 +97,8 @@ class ViewerCanvas(CanvasInput):
         self._pyramids: dict[int, Pyramid] = {}
         #: What the overlay painting keeps between repaints (fonts, corner text).
         self.overlay_cache = OverlayCache()
+        #: The lens shown while Z is held or the toolbar's magnifier is on.
+        self.magnifier = Magnifier()
         self._init_input()
         self.tool: CanvasTool = CanvasTool()
         self.tool.activate(self)
@@ -390,6 +393,29 @@ class ViewerCanvas(CanvasInput):
             fitted = replace(fitted, flip_h=geometry.flip_h, flip_v=geometry.flip_v)
         self.state.set_geometry(fitted, fitted=True)
 
+    def pyramid(self) -> Pyramid | None:
+        """Return the pyramid of the frame on screen (``None``: none, or undecodable)."""
+        return self._pyramid()
+
+    def shown_documents(self) -> list[tuple[AnnotationDocument, tuple[str, ...]]]:
+        """Return the annotation documents drawn over the frame, each with its selection.
+
+        The image's own annotations (with the view state's selection), then a
+        presentation state shown over it (read-only, nothing selected); empty when
+        annotations are hidden.
+        """
+        frame = self.frame
+        if frame is None or not self.show_annotations:
+            return []
+        shown: list[tuple[AnnotationDocument, tuple[str, ...]]] = []
+        document = self.annotations_for(frame.source)
+        if document is not None:
+            shown.append((document, tuple(self.state.selection)))
+        presentation = self.sessions.presentation(frame.source)
+        if presentation is not None and (document is None or document.annotations_visible):
+            shown.append((presentation.document, ()))
+        return shown
+
     def _pyramid(self) -> Pyramid | None:
         frame = self.frame
         if frame is None:
@@ -458,31 +484,21 @@ class ViewerCanvas(CanvasInput):
             if region.pixels.size:
                 painter.drawImage(region.x, region.y, array_view(region.pixels))
             transform = QTransform(*geometry.affine())
-            document = self.annotations_for(frame.source) if self.show_annotations else None
-            if document is not None:
+            # The image's annotations, then a presentation state's read-only layers on top.
+            for document, selected in self.shown_documents():
                 paint_annotations(
                     painter,
                     document,
                     transform,
                     frame.number,
                     pixel_spacing=frame.source.pixel_spacing,
-                    selected=self.state.selection,
-                    screen=self.glyph_sizes,
-                )
-            # A presentation state shown over the image: its read-only layers, on top.
-            shown = self.sessions.presentation(frame.source) if self.show_annotations else None
-            if shown is not None and (document is None or document.annotations_visible):
-                paint_annotations(
-                    painter,
-                    shown.document,
-                    transform,
-                    frame.number,
-                    pixel_spacing=frame.source.pixel_spacing,
+                    selected=selected,
                     screen=self.glyph_sizes,
                 )
             paint_overlays(self, painter, transform)
             paint_canvas_markers(self, painter)
             self.tool.paint(self, painter, transform)
+            self.magnifier.paint(self, painter, self._cursor_pos)  # last: over everything
         painter.end()
         if frame is not None:
             self.frame_painted.emit()

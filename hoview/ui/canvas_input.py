@@ -4,13 +4,14 @@
 Qt input events into view-state changes; the canvas inherits it. The left button goes to
 the current tool; the middle button or space + drag pans; the right button changes the
 window (left/right the width, up/down the level); the wheel scrolls frames of a series
-and zooms a single image (Ctrl: always zoom).
+and zooms a single image (Ctrl: always zoom). Holding Z shows the magnifier around the
+cursor (the wheel then changes its factor); releasing Z hides it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QCursor, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from hoview.display.attributes import Window
@@ -18,6 +19,13 @@ from hoview.display.viewport import ViewGeometry
 
 #: How much one wheel step zooms.
 ZOOM_STEP = 1.25
+
+#: Modifiers that make Z something else than the magnifier (Ctrl+Z is Undo).
+_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
 
 
 class CanvasInput(QWidget):
@@ -37,6 +45,10 @@ class CanvasInput(QWidget):
         """Scroll through frames of a series; zoom a single image (Ctrl: always zoom)."""
         steps = event.angleDelta().y() / 120
         if not steps:
+            return
+        if self.magnifier.held:  # Z + wheel: the lens's factor, not the view
+            self.magnifier.step(steps)
+            self.update()
             return
         many = self._series is not None and len(self._series.frames) > 1
         if many and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -74,11 +86,15 @@ class CanvasInput(QWidget):
             self.tool.move(self, event, self.screen_to_image(pos))
         self._cursor_pos = QPointF(pos)
         self._emit_status()
+        if self.magnifier.active:  # the lens follows the cursor
+            self.update()
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        """Drop the pixel read-out: the mouse is no longer over the image."""
+        """Drop the pixel read-out (and the lens): the mouse is no longer over the image."""
         self._cursor_pos = None
         self._emit_status()
+        if self.magnifier.active:
+            self.update()
         super().leaveEvent(event)
 
     def _window_drag(self, dx: float, dy: float) -> None:
@@ -106,6 +122,9 @@ class CanvasInput(QWidget):
         key = event.key()
         if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_held = True
+        elif key == Qt.Key.Key_Z and not event.modifiers() & _MODIFIERS:
+            if not event.isAutoRepeat():
+                self._hold_magnifier(True)
         elif self.tool.key(self, event):
             return
         elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
@@ -123,4 +142,21 @@ class CanvasInput(QWidget):
         """Space released: back to the tool."""
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_held = False
+        elif event.key() == Qt.Key.Key_Z and not event.isAutoRepeat():
+            self._hold_magnifier(False)
         super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        """Focus gone: Z's release will not come here, so the held lens goes now."""
+        if self.magnifier.held:
+            self._hold_magnifier(False)
+        super().focusOutEvent(event)
+
+    def _hold_magnifier(self, on: bool) -> None:
+        """Z down or up: show or hide the lens at the cursor."""
+        if on and self._cursor_pos is None:  # Z before any mouse move over the canvas
+            pos = self.mapFromGlobal(QCursor.pos())
+            if self.rect().contains(pos):
+                self._cursor_pos = QPointF(pos)
+        self.magnifier.hold(on)
+        self.update()

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 #: The text of the action that shows and hides every annotation (H).
 ANNOTATIONS_ACTION = "Show / hide annotations"
 
+#: The text of the checkable action that keeps the magnifier on (Z held shows it too).
+MAGNIFIER_ACTION = "Magnifier"
+
 #: Icon file names (without ``.svg``) by action text: one name, or (off, on) for a
 #: checkable action whose icon shows its state.
 ICONS: dict[str, str | tuple[str, str]] = {
@@ -49,11 +52,18 @@ ICONS: dict[str, str | tuple[str, str]] = {
     "Rotate counter-clockwise": "rotate-ccw",
     "Flip horizontal": "flip-horizontal",
     "Flip vertical": "flip-vertical",
+    MAGNIFIER_ACTION: "magnifier",
     "Play / pause cine": ("play", "pause"),
 }
 
 #: The view actions on the toolbar, after the tools, the switch and compare.
-VIEW_BUTTONS = ("Fit to window", "Invert", "Rotate clockwise", "Flip horizontal")
+VIEW_BUTTONS = (
+    "Fit to window",
+    MAGNIFIER_ACTION,
+    "Invert",
+    "Rotate clockwise",
+    "Flip horizontal",
+)
 
 #: How shortcuts are written in tooltips.
 _KEYS = QKeySequence.SequenceFormat.NativeText
@@ -209,6 +219,10 @@ def build_toolbar(
     """
     tools = list(tools)
     decorate([*tools, *actions_by_text.values()])
+    magnifier = actions_by_text.get(MAGNIFIER_ACTION)
+    if magnifier is not None:
+        keys = keys_tooltip(magnifier).removeprefix(MAGNIFIER_ACTION).strip()
+        magnifier.setToolTip(f"Magnifier: hold Z, or keep it on {keys}; Z + wheel: 2-4x")
     toolbar = window.addToolBar("Tools")
     toolbar.setObjectName("ToolsToolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

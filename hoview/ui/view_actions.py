@@ -52,6 +52,12 @@ def apply_preset(canvas: ViewerCanvas, number: int) -> bool:
     return True
 
 
+def _toggle_magnifier(canvas: ViewerCanvas) -> None:
+    """Keep the lens on without Z (the toolbar switch), or back to Z only."""
+    canvas.magnifier.pin(not canvas.magnifier.pinned)
+    canvas.update()
+
+
 def _undo(canvas: ViewerCanvas, redo: bool = False) -> None:
     session = canvas.session()
     if session is not None and not session.read_only:
@@ -77,6 +83,10 @@ def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
             "View", "Anonymous mode", ("Ctrl+Shift+A",), lambda: _flip_flag(canvas, "anonymous")
         ),
         ActionSpec("View", "DICOM overlays", ("O",), lambda: _flip_flag(canvas, "overlays")),
+        # Held Z (the canvas's own key, not a shortcut: it must see the release) shows it too.
+        ActionSpec(
+            "View", "Magnifier", ("Shift+Z",), lambda: _toggle_magnifier(canvas), checkable=True
+        ),
         ActionSpec("Image", "Next frame", ("PgDown",), lambda: _step(canvas, 1)),
         ActionSpec("Image", "Previous frame", ("PgUp",), lambda: _step(canvas, -1)),
         ActionSpec("Edit", "Undo", ("Ctrl+Z",), lambda: _undo(canvas)),
@@ -102,6 +112,7 @@ def make_action(parent: QWidget, spec: ActionSpec) -> QAction:
     """Build the QAction for ``spec``, its shortcuts active in the whole window."""
     action = QAction(spec.text, parent)
     action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+    action.setCheckable(spec.checkable)
     action.triggered.connect(lambda _checked=False, run=spec.run: run())
     parent.addAction(action)
     return action

@@ -83,7 +83,8 @@ def test_the_presentation_state_holds_what_the_issue_lists(film, tmp_path):
         for t in item.TextObjectSequence
         if t.get("CompoundGraphicInstanceID") == ruler.CompoundGraphicInstanceID
     ]
-    assert text[0].UnformattedTextValue == "gap 60.0 mm"  # 300 px x 0.2 mm
+    # 300 px x 0.2 mm of Imager Pixel Spacing (the sample has no Pixel Spacing)
+    assert text[0].UnformattedTextValue == "gap 60.0 mm at detector"
     assert "SoftcopyVOILUTSequence" in ps and "ImageRotation" not in ps
 
 
