@@ -107,7 +107,7 @@ class OverlayLayout:
         drawn, and the room each takes (with its outline).
     marker_bottom_inset : float
         How far the bottom letter is lifted from where it would sit at the edge (room
-        for the scale bar), as :func:`hoview.render.paint.paint_orientation_markers`
+        for the scale bar), as :func:`hoview.render.paint_text.paint_orientation_markers`
         takes it.
     scale_bar : PlacedScaleBar or None
         The scale bar, or ``None`` when the spacing is unknown or no bar fits.

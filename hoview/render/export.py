@@ -34,7 +34,8 @@ from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
 from hoview.errors import FrameOutOfRangeError, HoviewError
 from hoview.render.formats import PDF_SUFFIX, output_format
-from hoview.render.paint import paint_annotations, paint_orientation_markers
+from hoview.render.paint import paint_annotations
+from hoview.render.paint_text import paint_orientation_markers
 from hoview.render.qimage import array_to_qimage, qimage_to_array
 from hoview.sources.base import Frame
 
@@ -268,7 +269,7 @@ def draw_orientation_markers(array: np.ndarray, labels: EdgeLabels | None) -> np
     """Return ``array`` (uint8 grey or RGB) as RGB with orientation letters on its edges.
 
     The letters' size is relative to the image (see
-    :func:`hoview.render.paint.paint_orientation_markers`); ``labels=None`` draws
+    :func:`hoview.render.paint_text.paint_orientation_markers`); ``labels=None`` draws
     nothing and returns the array as RGB.
     """
     ensure_gui()

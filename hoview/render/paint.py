@@ -12,7 +12,8 @@ it. Glyph sizes (line width, arrow head, outline, text) come in two modes:
 
 Text is laid out after its anchor has been mapped through the transform, in device
 space: it follows the image but a flip or a rotation never mirrors or turns its glyphs.
-Orientation markers (:func:`paint_orientation_markers`) are drawn here too.
+Text (labels, ruler lengths, orientation markers) is made in
+:mod:`hoview.render.paint_text`.
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
-    QPen,
     QTransform,
 )
 
@@ -45,8 +44,15 @@ from hoview.annotations import (
 )
 from hoview.annotations.shapes import Annotation
 from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
-from hoview.annotations.units import unit_text
-from hoview.display.orientation import EdgeLabels
+from hoview.render.paint_text import (
+    MIN_FONT_PX,
+    corner_label,
+    keep_inside,
+    label_path,
+    ruler_text,
+    stroke,
+    text_path,
+)
 
 #: Selected annotations get a halo of this colour.
 SELECTION_COLOUR = "#2f9bff"
@@ -54,9 +60,6 @@ SELECTION_COLOUR = "#2f9bff"
 MIN_LINE_PX = 1.5
 MIN_OUTLINE_PX = 1.0
 MIN_HEAD_PX = 7.0
-MIN_FONT_PX = 9.0
-#: Orientation marker height as a fraction of the output's shorter side (exports).
-MARKER_FRACTION = 0.04
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -156,7 +159,7 @@ def paint_annotations(
             _draw(painter, shape, style, 1.0, halo)
             if not text.isEmpty():
                 if bounds is not None:
-                    _keep_inside(text, bounds, style.outline_width * device_scale)
+                    keep_inside(text, bounds, style.outline_width * device_scale)
                 painter.setTransform(base)  # upright text, already placed on the device
                 _draw(painter, text, style, device_scale, halo)
             drawn += 1
@@ -243,13 +246,6 @@ def at_least_visible(style: ResolvedStyle, device_scale: float) -> ResolvedStyle
     )
 
 
-def _stroke(painter: QPainter, path: QPainterPath, colour: str, width: float) -> None:
-    pen = QPen(QColor(colour), width)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    painter.strokePath(path, pen)
-
-
 def _draw(
     painter: QPainter, path: QPainterPath, style: ResolvedStyle, k: float, halo: bool
 ) -> None:
@@ -257,9 +253,9 @@ def _draw(
     if path.isEmpty():
         return
     if halo:
-        _stroke(painter, path, SELECTION_COLOUR, style.line_width * 2.5 * k)
+        stroke(painter, path, SELECTION_COLOUR, style.line_width * 2.5 * k)
     if style.outline is not None:
-        _stroke(painter, path, style.outline, 2 * style.outline_width * k)
+        stroke(painter, path, style.outline, 2 * style.outline_width * k)
     painter.fillPath(path, QBrush(QColor(style.colour)))
 
 
@@ -310,11 +306,11 @@ def annotation_glyphs(
         if annotation.label:
             tail = transform.map(QPointF(*annotation.tail))
             head = transform.map(QPointF(*annotation.head))
-            text = _label_path(annotation.label, tail, head, font_px)
+            text = label_path(annotation.label, tail, head, font_px)
         return shape, text
     if isinstance(annotation, Text):
         anchor = transform.map(QPointF(*annotation.anchor))
-        return QPainterPath(), _text_path(annotation.text, anchor, font_px)
+        return QPainterPath(), text_path(annotation.text, anchor, font_px)
     if isinstance(annotation, Ruler):
         return _ruler_path(annotation, style, transform, pixel_spacing)
     line = _outline_line(annotation, style)
@@ -322,7 +318,7 @@ def annotation_glyphs(
         shape = _thick(line, style.line_width)
         text = QPainterPath()
         if annotation.label:
-            text = _corner_label(annotation.label, transform.map(line).boundingRect(), font_px)
+            text = corner_label(annotation.label, transform.map(line).boundingRect(), font_px)
         return shape, text
     raise TypeError(f"cannot draw a {type(annotation).__name__}")
 
@@ -403,15 +399,6 @@ def _thick(line: QPainterPath, width: float) -> QPainterPath:
     stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
     return stroker.createStroke(line).simplified()
-
-
-def _corner_label(label: str, box: QRectF, font_px: float) -> QPainterPath:
-    """Place a label just above the top-left corner of a shape's device box, upright."""
-    text = _text_path(label, QPointF(0, 0), font_px)
-    bounds = text.boundingRect()
-    gap = font_px * 0.3
-    text.translate(box.left() - bounds.left(), box.top() - gap - bounds.bottom())
-    return text
 
 
 def annotation_path(
@@ -514,68 +501,6 @@ def arrow_path(
     return path
 
 
-def _font(font_px: float) -> QFont:
-    font = QFont("DejaVu Sans")
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPixelSize(max(int(round(font_px)), 1))
-    font.setWeight(QFont.Weight.DemiBold)
-    return font
-
-
-def _text_path(text: str, top_left: QPointF, font_px: float) -> QPainterPath:
-    """Turn text into a path whose box starts at ``top_left`` (device pixels)."""
-    path = QPainterPath()
-    font = _font(font_px)
-    ascent = font_px * 0.8
-    line_height = font_px * 1.2
-    for i, line in enumerate(text.splitlines() or [""]):
-        path.addText(QPointF(top_left.x(), top_left.y() + ascent + i * line_height), font, line)
-    return path
-
-
-def _keep_inside(text: QPainterPath, bounds: QRectF, outline: float) -> None:
-    """Move a label that is partly outside ``bounds`` (the device) wholly inside it.
-
-    A label cut by the edge of the viewport or of an exported image (an arrow near the
-    edge, a narrow compare half) is read whole; one that is wholly outside (its arrow
-    panned away) stays there.
-    """
-    box = text.boundingRect().adjusted(-outline, -outline, outline, outline)
-    if not box.intersects(bounds) or bounds.contains(box):
-        return
-    dx = max(bounds.left() - box.left(), 0.0) or min(bounds.right() - box.right(), 0.0)
-    dy = max(bounds.top() - box.top(), 0.0) or min(bounds.bottom() - box.bottom(), 0.0)
-    text.translate(dx, dy)
-
-
-def _label_path(label: str, tail: QPointF, head: QPointF, font_px: float) -> QPainterPath:
-    """Place the label just beyond the arrow's tail, away from the head (device pixels)."""
-    probe = _text_path(label, QPointF(0, 0), font_px)
-    box: QRectF = probe.boundingRect()
-    dx, dy = tail.x() - head.x(), tail.y() - head.y()
-    norm = math.hypot(dx, dy) or 1.0
-    gap = font_px * 0.4
-    # Centre of the label box, pushed out from the tail along the shaft.
-    cx = tail.x() + dx / norm * (gap + box.width() / 2)
-    cy = tail.y() + dy / norm * (gap + box.height() / 2)
-    probe.translate(cx - box.center().x(), cy - box.center().y())
-    return probe
-
-
-def ruler_text(ruler: Ruler, pixel_spacing: tuple[float, float] | None) -> str:
-    """Return the text beside a ruler: its label, then its length and unit.
-
-    ``"12.3 mm"`` from Pixel Spacing (0028,0030) or a magnification-corrected Imager
-    Pixel Spacing, ``"12.3 mm at detector"`` from Imager Pixel Spacing (0018,1164) as
-    it is, ``"61.5 px"`` without spacing. The source is read from ``pixel_spacing``'s
-    ``source`` (a :class:`hoview.sources.spacing.Spacing`); a plain pair counts as
-    Pixel Spacing.
-    """
-    value, unit = ruler.length(pixel_spacing)
-    text = f"{value:.1f} {unit_text(unit, getattr(pixel_spacing, 'source', None))}"
-    return f"{ruler.label} {text}" if ruler.label else text
-
-
 def _ruler_path(
     ruler: Ruler,
     style: ResolvedStyle,
@@ -598,7 +523,7 @@ def _ruler_path(
     path = path.simplified()
     text = ruler_text(ruler, pixel_spacing)
     scale = transform_scale(transform)
-    label = _text_path(text, QPointF(0, 0), style.font_size * scale)
+    label = text_path(text, QPointF(0, 0), style.font_size * scale)
     box = label.boundingRect()
     a, b = transform.map(QPointF(x1, y1)), transform.map(QPointF(x2, y2))
     dlen = math.hypot(b.x() - a.x(), b.y() - a.y()) or 1.0
@@ -607,73 +532,6 @@ def _ruler_path(
     mx, my = (a.x() + b.x()) / 2 + dnx * reach, (a.y() + b.y()) / 2 + dny * reach
     label.translate(mx - box.center().x(), my - box.center().y())
     return path, label
-
-
-def marker_size(text: str, font_px: float) -> tuple[float, float]:
-    """Return the width and height of orientation letters as they are painted.
-
-    :func:`paint_orientation_markers` draws the same outline and places it by the same
-    box, so a layout that reserves this much room for a letter reserves exactly enough.
-    """
-    box = _text_path(text, QPointF(0, 0), font_px).boundingRect()
-    return box.width(), box.height()
-
-
-def paint_orientation_markers(
-    painter: QPainter,
-    labels: EdgeLabels,
-    rect: QRectF,
-    font_px: float | None = None,
-    colour: str = "#ffffff",
-    bottom_inset: float = 0.0,
-) -> None:
-    """Draw orientation letters at the middle of each edge of ``rect``.
-
-    Parameters
-    ----------
-    painter : QPainter
-        An active painter; ``rect`` is in its current coordinates.
-    labels : EdgeLabels
-        The letters (:func:`hoview.display.orientation.edge_labels`); blank ones are
-        skipped.
-    rect : QRectF
-        The area the image is shown in (a viewport, or an exported image).
-    font_px : float, optional
-        Letter height; default :data:`MARKER_FRACTION` of the shorter side, at least
-        :data:`MIN_FONT_PX` (relative to the output, as exports want).
-    colour : str
-        Letter colour; a dark outline keeps them readable on bone.
-    bottom_inset : float
-        Extra room kept free under the bottom letter (the viewer's scale bar).
-    """
-    if font_px is None:
-        font_px = max(MARKER_FRACTION * min(rect.width(), rect.height()), MIN_FONT_PX)
-    margin = 0.5 * font_px
-    places = {
-        "left": lambda w, h: (rect.left() + margin, rect.center().y() - h / 2),
-        "right": lambda w, h: (rect.right() - margin - w, rect.center().y() - h / 2),
-        "top": lambda w, h: (rect.center().x() - w / 2, rect.top() + margin),
-        "bottom": lambda w, h: (
-            rect.center().x() - w / 2,
-            rect.bottom() - margin - bottom_inset - h,
-        ),
-    }
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    try:
-        for edge, place in places.items():
-            text = getattr(labels, edge)
-            if not text:
-                continue
-            path = _text_path(text, QPointF(0, 0), font_px)
-            box = path.boundingRect()
-            x, y = place(box.width(), box.height())
-            # Whole pixels: a letter looks the same on every edge (and stays crisp).
-            path.translate(round(x - box.left()), round(y - box.top()))
-            _stroke(painter, path, "#000000", max(font_px / 6, 2.0))
-            painter.fillPath(path, QBrush(QColor(colour)))
-    finally:
-        painter.restore()
 
 
 def _band(a: tuple[float, float], b: tuple[float, float], nx: float, ny: float, half: float):

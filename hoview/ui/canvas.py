@@ -397,6 +397,40 @@ class ViewerCanvas(CanvasInput):
         """Return the pyramid of the frame on screen (``None``: none, or undecodable)."""
         return self._pyramid()
 
+    def paint_frame(
+        self, painter: QPainter, frame: Frame, pyramid: Pyramid, geometry: ViewGeometry
+    ) -> QTransform:
+        """Draw ``frame`` (the one on screen) as ``geometry`` shows it, with its annotations.
+
+        Only the image's part of ``geometry``'s viewport is rendered (the margins are
+        painted black), windowed as the view state says; then the image's annotations and
+        a presentation state's read-only layers on top. The screen and the magnifier's
+        lens (a zoomed geometry) both paint through here.
+
+        Returns
+        -------
+        QTransform
+            Image pixel coordinates to the painter's device.
+        """
+        region = render_region(
+            pyramid, frame.attributes, self.voi, geometry, self.invert, packed=True
+        )
+        _fill_around(painter, region, geometry.width, geometry.height)
+        if region.pixels.size:
+            painter.drawImage(region.x, region.y, array_view(region.pixels))
+        transform = QTransform(*geometry.affine())
+        for document, selected in self.shown_documents():
+            paint_annotations(
+                painter,
+                document,
+                transform,
+                frame.number,
+                pixel_spacing=frame.source.pixel_spacing,
+                selected=selected,
+                screen=self.glyph_sizes,
+            )
+        return transform
+
     def shown_documents(self) -> list[tuple[AnnotationDocument, tuple[str, ...]]]:
         """Return the annotation documents drawn over the frame, each with its selection.
 
@@ -475,26 +509,7 @@ class ViewerCanvas(CanvasInput):
                 flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
                 painter.drawText(self.rect().adjusted(20, 20, -20, -20), flags, self.frame_error)
         else:
-            geometry = self._view_geometry()
-            # Only the image's part of the viewport is rendered; the margins are black.
-            region = render_region(
-                pyramid, frame.attributes, self.voi, geometry, self.invert, packed=True
-            )
-            _fill_around(painter, region, geometry.width, geometry.height)
-            if region.pixels.size:
-                painter.drawImage(region.x, region.y, array_view(region.pixels))
-            transform = QTransform(*geometry.affine())
-            # The image's annotations, then a presentation state's read-only layers on top.
-            for document, selected in self.shown_documents():
-                paint_annotations(
-                    painter,
-                    document,
-                    transform,
-                    frame.number,
-                    pixel_spacing=frame.source.pixel_spacing,
-                    selected=selected,
-                    screen=self.glyph_sizes,
-                )
+            transform = self.paint_frame(painter, frame, pyramid, self._view_geometry())
             paint_overlays(self, painter, transform)
             paint_canvas_markers(self, painter)
             self.tool.paint(self, painter, transform)

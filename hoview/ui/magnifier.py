@@ -16,11 +16,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-from hoview.display.viewport import ViewGeometry, render_region
-from hoview.render.paint import paint_annotations
-from hoview.render.qimage import array_view
+from hoview.display.viewport import ViewGeometry
 
 if TYPE_CHECKING:
     from hoview.ui.canvas import ViewerCanvas
@@ -156,26 +154,10 @@ class Magnifier:
         geometry = self.lens_geometry(canvas, cursor)
         if frame is None or pyramid is None or geometry is None:
             return None
-        region = render_region(
-            pyramid, frame.attributes, canvas.voi, geometry, canvas.invert, packed=True
-        )
         lens = QImage(self.size, self.size, QImage.Format.Format_RGB32)
-        lens.fill(QColor(0, 0, 0))
         painter = QPainter(lens)
         try:
-            if region.pixels.size:
-                painter.drawImage(region.x, region.y, array_view(region.pixels))
-            transform = QTransform(*geometry.affine())
-            for document, selected in canvas.shown_documents():
-                paint_annotations(
-                    painter,
-                    document,
-                    transform,
-                    frame.number,
-                    pixel_spacing=frame.source.pixel_spacing,
-                    selected=selected,
-                    screen=canvas.glyph_sizes,
-                )
+            canvas.paint_frame(painter, frame, pyramid, geometry)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setPen(QPen(BORDER_COLOUR, 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from hoview.display.orientation import EdgeLabels, view_edge_labels
-from hoview.render.paint import marker_size, paint_orientation_markers
+from hoview.render.paint_text import marker_size, paint_orientation_markers
 
 if TYPE_CHECKING:
     from hoview.ui.canvas import ViewerCanvas
@@ -40,7 +40,7 @@ def canvas_edge_labels(canvas: ViewerCanvas) -> EdgeLabels | None:
 def marker_sizes(labels: EdgeLabels | None) -> dict[str, tuple[float, float]]:
     """Return the width and height of each edge's letters on screen (edges with letters).
 
-    Measured by the painter itself (:func:`hoview.render.paint.marker_size`) at
+    Measured by the painter itself (:func:`hoview.render.paint_text.marker_size`) at
     :data:`MARKER_PX`, so the layout reserves what is drawn.
     """
     if labels is None:

@@ -18,10 +18,10 @@ from hoview.render.paint import (
     arrow_path,
     glyph_style,
     paint_annotations,
-    paint_orientation_markers,
     painted_path,
     transform_scale,
 )
+from hoview.render.paint_text import paint_orientation_markers
 from hoview.render.qimage import qimage_to_array
 
 IDENTITY = {"sha256": "0" * 64, "columns": 400, "rows": 300, "frames": 2}

@@ -8,7 +8,8 @@ from PySide6.QtGui import QImage, QPainter, QTransform
 
 from hoview.annotations import AnnotationDocument, Ruler
 from hoview.render.export import ensure_gui
-from hoview.render.paint import paint_annotations, ruler_text
+from hoview.render.paint import paint_annotations
+from hoview.render.paint_text import ruler_text
 from hoview.render.qimage import qimage_to_array
 from hoview.sources.spacing import Spacing
 
