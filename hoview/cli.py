@@ -141,46 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: off)",
     )
 
-    annotate = sub.add_parser("annotate", help="add an arrow, a text or a ruler to an image")
-    annotate.add_argument("path", metavar="PATH", help="a DICOM file or an image")
-    shape = annotate.add_mutually_exclusive_group(required=True)
-    shape.add_argument(
-        "--arrow",
-        type=float,
-        nargs=4,
-        metavar=("X1", "Y1", "X2", "Y2"),
-        help="an arrow from the tail (X1, Y1) to the head on the finding (X2, Y2)",
-    )
-    shape.add_argument(
-        "--text",
-        nargs=3,
-        metavar=("X", "Y", "TEXT"),
-        help="a text whose top-left corner is at (X, Y)",
-    )
-    shape.add_argument(
-        "--ruler",
-        type=float,
-        nargs=4,
-        metavar=("X1", "Y1", "X2", "Y2"),
-        help="a ruler between two points (mm when the pixel spacing is known)",
-    )
-    annotate.add_argument("--label", metavar="TEXT", help="free text shown with it")
-    annotate.add_argument("--layer", metavar="NAME", help="the layer (made if new)")
-    annotate.add_argument(
-        "--frame",
-        type=_frame_number,
-        default=1,
-        metavar="N",
-        help="the frame it belongs to, from 1 (default 1)",
-    )
-    annotate.add_argument(
-        "--finding", metavar="TEXT", help='structured finding, e.g. "heterotopic ossification"'
-    )
-    annotate.add_argument("--laterality", choices=("R", "L", "bilateral"))
-    annotate.add_argument("--grade", metavar="TEXT", help='e.g. "Brooker III"')
-    annotate.add_argument(
-        "--author", metavar="NAME", help="who made it (default $HOVIEW_AUTHOR or your login name)"
-    )
+    from hoview.cli_annotate import add_parser as add_annotate_parser
+
+    add_annotate_parser(sub, _frame_number)
 
     listing = sub.add_parser("annotations", help="list an image's annotations")
     listing.add_argument("path", metavar="PATH", help="an image, or a .hoview.json sidecar")
@@ -229,9 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--pair shows the film with and without annotations: drop one")
         return _run(lambda: _render(args))
     if args.command == "annotate":
-        if (args.finding is None) and (args.laterality or args.grade):
-            parser.error("--laterality and --grade describe a --finding: give one")
-        return _run(lambda: _annotate(args))
+        from hoview.cli_annotate import check_args
+        from hoview.cli_annotate import run as run_annotate
+
+        check_args(parser, args)
+        return _run(lambda: run_annotate(args, emit, _warn))
     if args.command == "annotations":
         return _run(lambda: _annotations(args))
     if args.command in ("montage", "teach"):
@@ -318,37 +283,6 @@ def _render(args: argparse.Namespace) -> int:
         warn=_warn,
         orientation_markers=args.orientation_markers,
     )
-    return 0
-
-
-def _annotate(args: argparse.Namespace) -> int:
-    from hoview.annotations import Arrow, Finding, Ruler, Text
-    from hoview.annotations.commands import add_annotation, default_author
-    from hoview.errors import HoviewError
-    from hoview.sources.opening import open_image
-
-    path = Path(args.path)
-    image = open_image(path)
-    common = {
-        "frame": args.frame,
-        "label": args.label,
-        "author": args.author if args.author is not None else default_author(),
-        "finding": Finding(args.finding, args.laterality, args.grade) if args.finding else None,
-    }
-    try:
-        if args.arrow:
-            x1, y1, x2, y2 = args.arrow
-            annotation = Arrow(tail=(x1, y1), head=(x2, y2), **common)
-        elif args.ruler:
-            x1, y1, x2, y2 = args.ruler
-            annotation = Ruler(start=(x1, y1), end=(x2, y2), **common)
-        else:
-            x, y, text = args.text
-            annotation = Text(anchor=(float(x), float(y)), text=text, **common)
-        sidecar, stored = add_annotation(path, image.identity, annotation, args.layer, _warn)
-    except (TypeError, ValueError) as exc:
-        raise HoviewError(path, str(exc)) from None
-    emit(f"added {stored.kind} {stored.id} to {sidecar}")
     return 0
 
 

@@ -21,6 +21,9 @@ from hoview.annotations.errors import (
     SidecarWriteError,
 )
 from hoview.annotations.history import History
+from hoview.annotations.imported_kinds import Circle, Ellipse, Point, Polyline
+from hoview.annotations.kinds import KINDS
+from hoview.annotations.measure_kinds import Angle, CobbAngle, Gap
 from hoview.annotations.model import (
     AnnotationDocument,
     DocumentEvent,
@@ -31,12 +34,8 @@ from hoview.annotations.shapes import (
     DEFAULT_LAYER_ID,
     Annotation,
     Arrow,
-    Circle,
-    Ellipse,
     Finding,
     Layer,
-    Point,
-    Polyline,
     Ruler,
     Text,
 )
@@ -58,13 +57,17 @@ __all__ = [
     "DEFAULT_LAYER_ID",
     "Annotation",
     "AnnotationDocument",
+    "Angle",
     "Arrow",
     "Circle",
+    "CobbAngle",
     "DocumentEvent",
     "Ellipse",
     "EventEmitter",
     "Finding",
+    "Gap",
     "History",
+    "KINDS",
     "Layer",
     "LoadResult",
     "Point",

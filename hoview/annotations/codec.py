@@ -29,13 +29,18 @@ from hoview.annotations.errors import (
     SidecarVersionError,
 )
 from hoview.annotations.jsonio import check_free
+from hoview.annotations.kinds import KINDS
 from hoview.annotations.model import AnnotationDocument
-from hoview.annotations.shapes import DEFAULT_STYLE, KINDS, Annotation, Finding, Layer, Style
+from hoview.annotations.shapes import DEFAULT_STYLE, Annotation, Finding, Layer, Style
 
 #: The ``format`` value of every sidecar.
 FORMAT = "hoview.annotations"
-#: The newest format version this build reads and the one it writes.
-VERSION = 1
+#: The newest format version this build reads. It writes the oldest version that holds a
+#: document (:func:`needed_version`): 2 adds the angle, cobb and gap kinds, a finding's
+#: ``suggested_grade`` and the top-level ``calibration`` to 1, and nothing else.
+VERSION = 2
+#: What version 2 added, by kind.
+_VERSION_2_KINDS = frozenset({"angle", "cobb", "gap"})
 #: The JSON Schema's file name in ``resources/``.
 SCHEMA_NAME = "hoview-annotations.schema.json"
 
@@ -239,6 +244,8 @@ def _annotation(item: Any, i: int, shared: dict[Any, Any]) -> Annotation:
             own += (item["text"],)
         elif kind == "polyline":
             own += (item.get("closed", False), item.get("interpolated", False))
+        elif kind == "gap":
+            own += (item.get("bridging", False), item.get("arrow"))
         get = item.get
         created = get("created", _MISSING)
         modified = get("modified", _MISSING)
@@ -341,19 +348,42 @@ def annotation_to_json(a: Annotation) -> dict[str, Any]:
     elif a.kind == "polyline":
         out["closed"] = a.closed  # type: ignore[attr-defined]
         out["interpolated"] = a.interpolated  # type: ignore[attr-defined]
+    elif a.kind == "gap":
+        out["bridging"] = a.bridging  # type: ignore[attr-defined]
+        if a.arrow is not None:  # type: ignore[attr-defined]
+            out["arrow"] = a.arrow  # type: ignore[attr-defined]
     f = a.finding
     out["style"] = _style_json(a.style)
-    out["finding"] = (
-        None
-        if f is None
-        else {"finding": f.finding, "laterality": f.laterality, "grade": f.grade, **f.extra}
-    )
+    out["finding"] = None if f is None else _finding_json(f)
     out["author"] = a.author
     out["created"] = a.created
     out["modified"] = a.modified
     if a.extra:
         out.update(a.extra)
     return out
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    out = {"finding": f.finding, "laterality": f.laterality, "grade": f.grade}
+    if f.suggested_grade is not None:  # version 2; absent keeps a version-1 file as it was
+        out["suggested_grade"] = f.suggested_grade
+    out.update(f.extra)
+    return out
+
+
+def needed_version(document: AnnotationDocument) -> int:
+    """Return the oldest format version that holds ``document`` (1 or 2).
+
+    A document that uses nothing version 2 added is written as version 1, so colleagues
+    on an older hoview still open it; one that does is written as version 2, which an
+    older hoview refuses cleanly ("written by a newer hoview") instead of misreading.
+    """
+    if "calibration" in document.extra:
+        return 2
+    for a in document.annotations:
+        if a.kind in _VERSION_2_KINDS or (a.finding and a.finding.suggested_grade is not None):
+            return 2
+    return 1
 
 
 def layer_to_json(layer: Layer) -> dict[str, Any]:
@@ -376,7 +406,7 @@ def document_to_json(document: AnnotationDocument, file_name: str | None = None)
         image["file"] = file_name
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": needed_version(document),
         "image": image,
         "view": dict(document.view),
         **document.extra,

@@ -21,7 +21,8 @@ class DocumentEvent:
         ``"visibility_changed"`` (layers shown or hidden, see ``layers``; empty
         ``layers`` means the document-wide switch, :meth:`AnnotationDocument.set_all_visible`);
         ``"view_changed"`` (other keys of :attr:`AnnotationDocument.view`);
-        ``"orientation_changed"`` (:meth:`AnnotationDocument.set_orientation`).
+        ``"orientation_changed"`` (:meth:`AnnotationDocument.set_orientation`);
+        ``"calibration_changed"`` (:meth:`AnnotationDocument.set_calibration`).
     ids : tuple of str
         The annotations concerned.
     layers : tuple of str

@@ -17,13 +17,14 @@ from typing import Any
 
 from hoview.annotations import _checks as c
 from hoview.annotations._checks import check_identity
+from hoview.annotations.calibration import Calibration
 from hoview.annotations.delta import Delta, Entry, apply_entries
 from hoview.annotations.events import DocumentEvent, EventEmitter
+from hoview.annotations.kinds import KINDS
 from hoview.annotations.layers import LayerEdits
 from hoview.annotations.shapes import (
     DEFAULT_LAYER,
     DEFAULT_LAYER_ID,
-    KINDS,
     Annotation,
     Arrow,
     Finding,
@@ -174,6 +175,10 @@ class AnnotationDocument(LayerEdits):
         self.extra: dict[str, Any] = dict(extra or {})
         if self.extra.get("orientation") is not None:
             self.extra["orientation"] = list(check_orientation(self.extra["orientation"]))
+        if "calibration" in self.extra:
+            self.extra["calibration"] = self._checked_calibration(
+                Calibration.from_json(self.extra["calibration"])
+            ).to_json()
         self.events = EventEmitter()
         self.edits = EventEmitter()
         self.disk_state: Any = None
@@ -216,6 +221,17 @@ class AnnotationDocument(LayerEdits):
         """
         value = self.extra.get("orientation")
         return None if value is None else (str(value[0]), str(value[1]))
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The user calibration (a line of known length), or ``None``.
+
+        When set it overrides every spacing the image file gives; see
+        :mod:`hoview.annotations.calibration` and :meth:`set_calibration`. Saved as the
+        sidecar's top-level ``calibration``.
+        """
+        value = self.extra.get("calibration")
+        return None if value is None else Calibration.from_json(value)
 
     def __len__(self) -> int:
         return len(self._annotations)
@@ -439,6 +455,45 @@ class AnnotationDocument(LayerEdits):
             self.extra["orientation"] = value
         self.revision += 1
         self.events.emit(DocumentEvent("orientation_changed"))
+
+    def set_calibration(self, calibration: Calibration | None) -> None:
+        """Set or remove the user calibration (saved, not undoable, like the orientation).
+
+        Parameters
+        ----------
+        calibration : Calibration or None
+            The line of known length; its points must lie on the image (within the
+            margin annotations have) and its frame exist. ``None`` removes it. Emits
+            ``"calibration_changed"``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Not a :class:`Calibration`, a point off the image or a frame it lacks.
+        """
+        if calibration is not None and not isinstance(calibration, Calibration):
+            raise TypeError(f"calibration: expected a Calibration, got {c.type_name(calibration)}")
+        value = None if calibration is None else self._checked_calibration(calibration).to_json()
+        if self.extra.get("calibration") == value:
+            return
+        if value is None:
+            self.extra.pop("calibration", None)
+        else:
+            self.extra["calibration"] = value
+        self.revision += 1
+        self.events.emit(DocumentEvent("calibration_changed"))
+
+    def _checked_calibration(self, calibration: Calibration) -> Calibration:
+        low_x, high_x, low_y, high_y = self._area
+        for name, (x, y) in (("points[0]", calibration.start), ("points[1]", calibration.end)):
+            if not (low_x <= x <= high_x and low_y <= y <= high_y):
+                raise ValueError(f"calibration.{name}: ({x:g}, {y:g}) is outside the image")
+        if calibration.frame > self._identity["frames"]:
+            raise ValueError(
+                f"calibration.frame: {calibration.frame} is past the image's "
+                f"{self._identity['frames']} frame(s)"
+            )
+        return calibration
 
     def update_view(self, **values: Any) -> None:
         """Set other viewer state kept in the sidecar (JSON values; not undoable)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 #: Where a spacing came from: Pixel Spacing (0028,0030), Imager Pixel Spacing
 #: (0018,1164) as it is, Imager Pixel Spacing divided by Estimated Radiographic
 #: Magnification Factor (0018,1114), or no spacing at all.
-SPACING_SOURCES = ("pixel-spacing", "imager-pixel-spacing", "ermf", "pixels")
+#: Or a user calibration (:mod:`hoview.annotations.calibration`).
+SPACING_SOURCES = ("pixel-spacing", "imager-pixel-spacing", "ermf", "user-calibration", "pixels")
 
 
 def unit_text(unit: str, source: str | None) -> str:
@@ -27,9 +28,11 @@ def unit_text(unit: str, source: str | None) -> str:
     Returns
     -------
     str
-        ``"mm at detector"`` for millimetres from Imager Pixel Spacing as it is, else
-        ``unit`` unchanged.
+        ``"mm at detector"`` for millimetres from Imager Pixel Spacing as it is,
+        ``"mm calibrated"`` from a user calibration, else ``unit`` unchanged.
     """
     if unit == "mm" and source == "imager-pixel-spacing":
         return "mm at detector"
+    if unit == "mm" and source == "user-calibration":
+        return "mm calibrated"
     return unit

@@ -14,17 +14,9 @@ from typing import Any
 import numpy as np
 from pydicom.dataset import Dataset
 
+from hoview.annotations.imported_kinds import Circle, Ellipse, Point, Polyline
 from hoview.annotations.model import AnnotationDocument
-from hoview.annotations.shapes import (
-    Annotation,
-    Arrow,
-    Circle,
-    Ellipse,
-    Point,
-    Polyline,
-    Ruler,
-    Text,
-)
+from hoview.annotations.shapes import Annotation, Arrow, Ruler, Text
 from hoview.annotations.style import ResolvedStyle
 from hoview.annotations.units import unit_text
 from hoview.dicom_objects.gsps_common import NO_LABEL, hex_to_rgb

@@ -34,17 +34,8 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from hoview.annotations._checks import MAX_VERTICES
-from hoview.annotations.shapes import (
-    Annotation,
-    Arrow,
-    Circle,
-    Ellipse,
-    Layer,
-    Point,
-    Polyline,
-    Ruler,
-    Text,
-)
+from hoview.annotations.imported_kinds import Circle, Ellipse, Point, Polyline
+from hoview.annotations.shapes import Annotation, Arrow, Layer, Ruler, Text
 from hoview.dicom_objects.gsps_common import (
     GSPS_CLASS,
     LAYER_PREFIX,

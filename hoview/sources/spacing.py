@@ -12,6 +12,10 @@ The rules, in order:
    ruler says "mm at detector";
 4. else nothing: lengths are in pixels (``"pixels"``), as for every raster image.
 
+A user calibration (a line of known length kept in the sidecar,
+:mod:`hoview.annotations.calibration`) overrides all of these (``"user-calibration"``):
+see :func:`calibrated`.
+
 A malformed value (zero, negative, not a number, not two numbers) counts as absent.
 """
 
@@ -26,8 +30,9 @@ if TYPE_CHECKING:  # pydicom is loaded by whoever has a data set; raster images 
 PIXEL_SPACING = "pixel-spacing"
 IMAGER_PIXEL_SPACING = "imager-pixel-spacing"
 ERMF = "ermf"
+USER_CALIBRATION = "user-calibration"
 PIXELS = "pixels"
-SOURCES = (PIXEL_SPACING, IMAGER_PIXEL_SPACING, ERMF, PIXELS)
+SOURCES = (PIXEL_SPACING, IMAGER_PIXEL_SPACING, ERMF, USER_CALIBRATION, PIXELS)
 
 
 class Spacing(tuple):  # noqa: SLOT001 - carries the source beside the (row, column) pair
@@ -71,7 +76,7 @@ class Spacing(tuple):  # noqa: SLOT001 - carries the source beside the (row, col
         if not all(math.isfinite(v) and v > 0 for v in pair):
             raise ValueError(f"spacing must be two positive numbers, not {pair}")
         if source not in SOURCES or source == PIXELS:
-            raise ValueError(f"source must be one of {SOURCES[:3]}, not {source!r}")
+            raise ValueError(f"source must be one of {SOURCES[:-1]}, not {source!r}")
         spacing = super().__new__(cls, pair)
         spacing.source = source
         spacing.calibration_type = calibration_type
@@ -104,6 +109,22 @@ def spacing_source(spacing: tuple[float, float] | None) -> str:
     if spacing is None:
         return PIXELS
     return getattr(spacing, "source", PIXEL_SPACING)
+
+
+def calibrated(spacing: Spacing | None, mm_per_pixel: float | None) -> Spacing | None:
+    """Return the spacing measurements use: a user calibration's, else ``spacing``.
+
+    Parameters
+    ----------
+    spacing : Spacing or None
+        What the image file gives (:func:`read_spacing`), ``None`` for none.
+    mm_per_pixel : float or None
+        The user calibration's spacing
+        (:attr:`hoview.annotations.calibration.Calibration.mm_per_pixel`), or ``None``.
+    """
+    if mm_per_pixel is None:
+        return spacing
+    return Spacing(mm_per_pixel, mm_per_pixel, USER_CALIBRATION)
 
 
 def read_spacing(ds: Dataset) -> Spacing | None:

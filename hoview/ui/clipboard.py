@@ -27,7 +27,7 @@ from PySide6.QtGui import QGuiApplication
 
 from hoview.annotations import Annotation, AnnotationDocument
 from hoview.annotations.codec import annotation_to_json
-from hoview.annotations.shapes import KINDS
+from hoview.annotations.kinds import KINDS
 from hoview.ui.canvas_tool import ImagePoint, ToolContext
 from hoview.ui.tool_support import (
     Reporter,

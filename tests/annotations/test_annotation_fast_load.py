@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from hoview.annotations import _checks as c
 from hoview.annotations.codec import annotation_to_json, document_from_json
 from hoview.annotations.errors import SidecarValidationError
-from hoview.annotations.shapes import KINDS, Arrow, Finding, Ruler, Style, Text
+from hoview.annotations.kinds import KINDS
+from hoview.annotations.shapes import Arrow, Finding, Ruler, Style, Text
 
 IMAGE = {"sop_instance_uid": "1.2.3", "columns": 1000, "rows": 800, "frames": 2}
 ARROW = {

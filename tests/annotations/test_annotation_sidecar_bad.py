@@ -241,9 +241,9 @@ BAD = {
         r"annotations\[3\]\.points\[1\]: .* outside",
     ),
     "future version": (
-        edited(lambda d: d.update(version=2, shapes=["new"])),
+        edited(lambda d: d.update(version=3, shapes=["new"])),
         SidecarVersionError,
-        r"version 2 was written by a newer hoview",
+        r"version 3 was written by a newer hoview",
     ),
     "another image": (
         edited(lambda d: d["image"].update(sop_instance_uid="1.2.3")),
@@ -331,7 +331,7 @@ def test_future_version_is_never_rewritten_unless_forced(image):
     path.write_bytes(data)
     result = open_annotations(image, IDENTITY)
     assert isinstance(result.error, SidecarVersionError)
-    assert "this one reads version 1" in str(result.error)
+    assert "this one reads version 2" in str(result.error)
     with pytest.raises(SidecarUnreadableError):
         save(result.document, image)
     assert path.read_bytes() == data

@@ -27,8 +27,8 @@ from hoview.annotations import (
 )
 from hoview.annotations.codec import document_from_json, document_to_json, dumps, schema
 from hoview.annotations.commands import document_summary, format_summary
+from hoview.annotations.kinds import KINDS
 from hoview.annotations.merge import Snapshot, three_way, union
-from hoview.annotations.shapes import KINDS
 
 IDENTITY = {"sha256": "2e" * 32, "columns": 1000, "rows": 800, "frames": 2}
 T0 = "2024-05-01T10:00:00.000Z"
@@ -72,6 +72,9 @@ def test_the_registry_holds_every_kind_and_which_are_editable():
         "arrow": True,
         "text": True,
         "ruler": True,
+        "angle": True,
+        "cobb": True,
+        "gap": True,
         "polyline": False,
         "circle": False,
         "ellipse": False,

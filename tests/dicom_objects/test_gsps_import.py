@@ -17,7 +17,7 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence as DicomSequence
 
 from hoview.annotations import Arrow, Ruler, Text, load, update
-from hoview.annotations.shapes import Circle, Ellipse, Point, Polyline
+from hoview.annotations.imported_kinds import Circle, Ellipse, Point, Polyline
 from hoview.cli import main
 from hoview.dicom_objects.gsps_export import export_gsps
 from hoview.dicom_objects.gsps_import import import_gsps, read_gsps
