@@ -104,11 +104,13 @@ def describe_sidecar(image: ImageSource) -> dict[str, Any]:
     if result.error is not None:
         return {"sidecar": str(where), "count": 0, "error": str(result.error)}
     document = result.document
+    calibration = document.calibration
     return {
         "sidecar": str(where),
         "count": len(document.annotations),
         "layers": [layer.name for layer in document.layers],
         "visible": document.annotations_visible,
+        "calibration_mm_per_pixel": calibration.mm_per_pixel if calibration else None,
     }
 
 
@@ -262,6 +264,11 @@ def _image_lines(image: dict[str, Any], count: int) -> list[str]:
         lines.append(f"      annotations: cannot be read: {notes['error']}")
     elif notes.get("sidecar"):
         lines.append(f"      annotations: {notes['count']} in {notes['sidecar']}")
+    if notes.get("calibration_mm_per_pixel"):
+        lines.append(
+            f"      calibrated: {notes['calibration_mm_per_pixel']:.4g} mm per pixel "
+            "(a line of known length; overrides the file's spacing)"
+        )
     return lines
 
 

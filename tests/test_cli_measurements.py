@@ -234,3 +234,12 @@ def test_a_bad_calibration_is_one_line(capsys, raster):
     status, _, err = run(capsys, "annotate", raster, "--calibrate", 10, 10, 90, 10, 0)
     assert status == 1 and "length_mm" in err
     assert not raster.with_name("film.png.hoview.json").exists()
+
+
+def test_info_says_the_film_is_calibrated(capsys, raster):
+    run(capsys, "annotate", raster, "--calibrate", 100, 200, 300, 200, 50)
+    status, out, _ = run(capsys, "info", raster)
+    assert status == 0
+    assert "calibrated: 0.25 mm per pixel" in out
+    status, out, _ = run(capsys, "info", raster, "--json")
+    assert "0.25" in out and "calibration_mm_per_pixel" in out

@@ -28,6 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from hoview.annotations import Annotation, AnnotationDocument
 from hoview.annotations.codec import annotation_to_json
 from hoview.annotations.kinds import KINDS
+from hoview.annotations.measure_kinds import Gap
 from hoview.ui.canvas_tool import ImagePoint, ToolContext
 from hoview.ui.tool_support import (
     Reporter,
@@ -109,14 +110,16 @@ def duplicate(canvas: ToolContext, ids: Iterable[str]) -> list[str]:
     fallback = target_layer(canvas, document)
     dx, dy = _offset(document, [p for a in originals for p in a.points])
     author = new_fields(canvas, fallback)["author"] if fallback is not None else ""
-    copies = []
+    copies, copied = [], []
     for a in originals:
         layer = a.layer if is_editable(document, a) else fallback.id if fallback else None
         if layer is not None and not document.layer(layer).locked:
             moved = [(x + dx, y + dy) for x, y in a.points]
             copies.append(copy_of(a, moved, layer=layer, author=author))
+            copied.append(a.id)
     if not copies:
         return []
+    copies = _relinked(copies, copied, document)
     document.add_many(copies)
     select(canvas, [a.id for a in copies])
     return [a.id for a in copies]
@@ -129,8 +132,10 @@ def annotations_to_json(
     items = []
     for annotation in annotations:
         full = annotation_to_json(annotation)
-        item = {k: full[k] for k in ("kind", "points", "label", "style", "finding") if k in full}
-        item.update({name: full[name] for name in annotation.OWN_FIELDS})
+        item = {
+            k: full[k] for k in ("id", "kind", "points", "label", "style", "finding") if k in full
+        }
+        item.update({name: full.get(name) for name in annotation.OWN_FIELDS})
         item["frame"] = annotation.frame
         items.append(item)
     identity = document.identity
@@ -185,7 +190,28 @@ def annotations_from_json(
             built.append(cls(**{**values, **fields}))
         except (KeyError, TypeError, ValueError) as exc:
             raise ClipboardError(f"annotations[{i}]: {exc}") from None
-    return built
+    return _relinked(built, [item.get("id") for item in items], document)
+
+
+def _relinked(
+    built: list[Annotation], old_ids: list[Any], document: AnnotationDocument
+) -> list[Annotation]:
+    """Point pasted gaps at the pasted copy of their arrow, or at nothing.
+
+    A gap copied with its arrow measures the copy; one copied alone keeps its arrow only
+    when that arrow is in the document pasted into.
+    """
+    new_ids = {old: new.id for old, new in zip(old_ids, built, strict=True) if isinstance(old, str)}
+    out = []
+    for annotation in built:
+        arrow = getattr(annotation, "arrow", None)
+        if isinstance(annotation, Gap) and arrow is not None:
+            if arrow in new_ids:
+                annotation = annotation.replace(arrow=new_ids[arrow])
+            elif arrow not in document:
+                annotation = annotation.replace(arrow=None)
+        out.append(annotation)
+    return out
 
 
 def copy_annotations(canvas: ToolContext, ids: Iterable[str] | None = None) -> int:
