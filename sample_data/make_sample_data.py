@@ -81,6 +81,11 @@ STUDY_DATE = "20240312"
 STUDY_TIME = "101500"
 STUDY_DESCRIPTION = "Pelvis AP"
 
+# --- the prior film (only with --prior; not part of the sample folder) ----------
+PRIOR_DATE = "20231212"  # 3 months before STUDY_DATE
+PRIOR_MATURITY = 0.6  # the ossification three months younger: fainter, smaller
+PRIOR_SHRINK_MM = 6.0  # outline shrink at maturity 0
+
 
 # =============================================================================
 # Random numbers and identifiers
@@ -1569,7 +1574,7 @@ def ho_outline_noise(x: Array, y: Array | float, z: Array | float) -> Array:
     return 1.2 * HO_WOBBLE(x, y, z) + 0.25 * HO_RIPPLE(x, y, z)
 
 
-def add_heterotopic_bone(canvas: Canvas, side: int) -> None:
+def add_heterotopic_bone(canvas: Canvas, side: int, maturity: float = 1.0) -> None:
     """Add the periarticular heterotopic ossification on one side.
 
     Each mass is a smooth union of ellipsoid lobes with an irregular outline,
@@ -1581,6 +1586,9 @@ def add_heterotopic_bone(canvas: Canvas, side: int) -> None:
         Where to add.
     side : int
         +1 / -1.
+    maturity : float, optional
+        1 for the sample film; less for an earlier film (the prior): the masses
+        are fainter and ``(1 - maturity) * PRIOR_SHRINK_MM`` smaller.
     """
     window, u, y = side_window(canvas, side, 100, 185, 100, 200)
     z = HIP_Y - y
@@ -1594,6 +1602,9 @@ def add_heterotopic_bone(canvas: Canvas, side: int) -> None:
     sdf, radius, cortex, density = blend_parts(parts, k=6.0, tau=3.0)
     sdf = sdf + ho_outline_noise(side * u, 0.0, z)
     density = density * (1.0 + 0.25 * canvas.tex.wobble[window])
+    if maturity != 1.0:  # the prior film only: the sample film's values stay exact
+        sdf = sdf + (1.0 - maturity) * PRIOR_SHRINK_MM
+        density = density * maturity
     tex = 0.4 * canvas.tex.coarse[window] + 0.8 * canvas.tex.oriented(window, 0.84 * side)
     add_bone(canvas, window, sdf, radius, cortex, density, tex, texture_gain=0.35)
 
@@ -1671,8 +1682,14 @@ def process(log_exposure: Array, thickness: Array) -> NDArray[np.uint16]:
     return np.clip(stored, 0, 2**DX_BITS - 1).astype(np.uint16)
 
 
-def make_radiograph() -> NDArray[np.uint16]:
+def make_radiograph(ho_maturity: float = 1.0) -> NDArray[np.uint16]:
     """Build the AP pelvis radiograph.
+
+    Parameters
+    ----------
+    ho_maturity : float, optional
+        How far the heterotopic ossification has matured (1: the sample film; see
+        `add_heterotopic_bone`).
 
     Returns
     -------
@@ -1693,7 +1710,7 @@ def make_radiograph() -> NDArray[np.uint16]:
     for side in (-1, 1):
         add_hemipelvis(canvas, side)
         add_femur(canvas, side)
-        add_heterotopic_bone(canvas, side)
+        add_heterotopic_bone(canvas, side, ho_maturity)
     thickness = MU_SOFT * gaussian_blur(canvas.soft, 8.0 / DX_SPACING)
     return process(expose(canvas), thickness)
 
@@ -2480,6 +2497,48 @@ def generate(out: Path, log: Callable[[str], None] = print) -> None:
     log(f"all written to {out} in {time.perf_counter() - start:.1f} s")
 
 
+def prior_dataset(pixels: NDArray[np.uint16]) -> Dataset:
+    """Build the prior AP pelvis film: the same patient, another study 3 months earlier.
+
+    Parameters
+    ----------
+    pixels : numpy.ndarray
+        12-bit stored values (`make_radiograph` with ``PRIOR_MATURITY``).
+
+    Returns
+    -------
+    pydicom.dataset.Dataset
+        Dataset with file meta, ready to compress and save.
+    """
+    ds = dx_dataset(pixels)
+    sop = fixed_uid("prior dx image")
+    ds.file_meta.MediaStorageSOPInstanceUID = sop
+    ds.SOPInstanceUID = sop
+    ds.StudyInstanceUID = fixed_uid("prior study")
+    ds.SeriesInstanceUID = fixed_uid("prior dx series")
+    ds.StudyDate = ds.SeriesDate = ds.ContentDate = ds.AcquisitionDate = PRIOR_DATE
+    ds.StudyID = "0"
+    ds.AccessionNumber = "HOVIEW0000"
+    return ds
+
+
+def write_prior(path: Path, log: Callable[[str], None] = print) -> None:
+    """Write the prior film (JPEG-LS, like the sample film) to ``path``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Output file; its folder is created if needed.
+    log : callable, optional
+        Progress messages go here.
+    """
+    start = time.perf_counter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    film = make_radiograph(PRIOR_MATURITY)
+    write_dicom(path, prior_dataset(film), JPEGLSLossless, "pyjpegls")
+    log(f"prior film written to {path} in {time.perf_counter() - start:.1f} s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point.
 
@@ -2500,7 +2559,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(__file__).resolve().parent,
         help="output folder (default: the folder of this script)",
     )
+    parser.add_argument(
+        "--prior",
+        type=Path,
+        help="write only the prior film (3 months earlier, less ossification) to this file",
+    )
     args = parser.parse_args(argv)
+    if args.prior is not None:
+        write_prior(args.prior)
+        return 0
     generate(args.out)
     return 0
 

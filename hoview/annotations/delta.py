@@ -30,11 +30,16 @@ class Delta:
         For people: ``"Add arrow"``, ``"Remove 3 annotations"`` (the Edit menu shows it).
     annotations, layers : tuple of Entry
         ``(id, before, after, index)`` for every annotation and layer touched.
+    settings : tuple of Entry
+        ``(key, before, after, index)`` for top-level sidecar values that are undoable
+        edits (the user ``calibration``): JSON values, ``None`` for absent; each causes
+        a ``"<key>_changed"`` event.
     """
 
     description: str
     annotations: tuple[Entry, ...] = ()
     layers: tuple[Entry, ...] = ()
+    settings: tuple[Entry, ...] = ()
 
     def events(self) -> Iterator[DocumentEvent]:
         """Yield the :class:`DocumentEvent` objects this delta causes."""
@@ -61,6 +66,8 @@ class Delta:
                     yield DocumentEvent(kind, layers=ids)
                 else:
                     yield DocumentEvent(kind, ids=ids)
+        for key, _, _, _ in self.settings:
+            yield DocumentEvent(f"{key}_changed")
 
 
 def apply_entries(store: dict[str, Any], entries: tuple[Entry, ...]) -> tuple[Entry, ...]:

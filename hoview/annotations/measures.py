@@ -3,7 +3,8 @@
 One function, :func:`measure`, so the painter (screen and exports), the findings panel,
 ``hoview annotations`` and the DICOM exports all show the same number with the same
 words: ``"42.3 mm"``, ``"42.3 mm at detector"``, ``"42.3 mm calibrated"``, ``"61.5 px"``,
-``"37.5°"``, ``"gap 4.0 mm"`` or ``"bridging"``.
+``"37.5°"`` or ``"bridging"``; :func:`measure_text` puts the label in front (and ``"gap"``
+before a gap's length), for the painter and the GSPS text objects.
 """
 
 from __future__ import annotations
@@ -80,3 +81,29 @@ def measure(
         value, unit = annotation.length(pixel_spacing)
         return Measurement(value, unit, where)
     return None
+
+
+def measure_text(annotation: Annotation, pixel_spacing: tuple[float, float] | None) -> str:
+    """Return the words beside a measuring annotation: its label, then its value.
+
+    Parameters
+    ----------
+    annotation : Annotation
+        A ruler, gap, angle or Cobb angle; for another kind, its label (or ``""``).
+    pixel_spacing : (float, float) or None
+        The measuring spacing (a user calibration first); its ``source`` names the unit.
+
+    Returns
+    -------
+    str
+        ``"12.3 mm"``, ``"12.3 mm at detector"``, ``"12.3 mm calibrated"`` or
+        ``"61.5 px"`` for a ruler; ``"gap 4.0 mm"`` or ``"bridging"`` for a gap;
+        ``"37.5°"`` for an angle or a Cobb angle; each after the label when there is one.
+    """
+    measurement = measure(annotation, pixel_spacing)
+    if measurement is None:
+        return annotation.label or ""
+    text = measurement.text
+    if isinstance(annotation, Gap) and not measurement.bridging:
+        text = f"gap {text}"
+    return f"{annotation.label} {text}" if annotation.label else text

@@ -457,7 +457,7 @@ class AnnotationDocument(LayerEdits):
         self.events.emit(DocumentEvent("orientation_changed"))
 
     def set_calibration(self, calibration: Calibration | None) -> None:
-        """Set or remove the user calibration (saved, not undoable, like the orientation).
+        """Set or remove the user calibration (an undoable edit).
 
         Parameters
         ----------
@@ -474,14 +474,11 @@ class AnnotationDocument(LayerEdits):
         if calibration is not None and not isinstance(calibration, Calibration):
             raise TypeError(f"calibration: expected a Calibration, got {c.type_name(calibration)}")
         value = None if calibration is None else self._checked_calibration(calibration).to_json()
-        if self.extra.get("calibration") == value:
+        before = self.extra.get("calibration")
+        if before == value:
             return
-        if value is None:
-            self.extra.pop("calibration", None)
-        else:
-            self.extra["calibration"] = value
-        self.revision += 1
-        self.events.emit(DocumentEvent("calibration_changed"))
+        what = "Remove calibration" if value is None else "Calibrate"
+        self._commit(what, settings=[("calibration", before, value, None)])
 
     def _checked_calibration(self, calibration: Calibration) -> Calibration:
         low_x, high_x, low_y, high_y = self._area
@@ -524,6 +521,7 @@ class AnnotationDocument(LayerEdits):
             delta.description,
             apply_entries(self._annotations, delta.annotations),
             apply_entries(self._layers, delta.layers),
+            apply_entries(self.extra, delta.settings),
         )
 
     def _commit(
@@ -531,11 +529,12 @@ class AnnotationDocument(LayerEdits):
         description: str,
         annotations: Sequence[Entry] = (),
         layers: Sequence[Entry] = (),
+        settings: Sequence[Entry] = (),
     ) -> None:
         """Apply one checked edit, tell the history, then the subscribers."""
-        if not annotations and not layers:
+        if not annotations and not layers and not settings:
             return
-        delta = Delta(description, tuple(annotations), tuple(layers))
+        delta = Delta(description, tuple(annotations), tuple(layers), tuple(settings))
         self.edits.emit((delta, self._apply(delta)))
         for event in delta.events():
             self.events.emit(event)

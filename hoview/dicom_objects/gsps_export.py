@@ -16,7 +16,12 @@ sharing one Compound Graphic Instance ID (0070,0226):
    foot), which highdicom does not build, so pydicom does.
 
 Texts become text objects; rulers a POLYLINE, a text object with the length and a
-compound RULER. Read-only kinds from an earlier import go back as the graphic object
+compound RULER; angles (both arms as one POLYLINE through the vertex), Cobb angles (two
+POLYLINEs) and gaps (a POLYLINE and its two end ticks) plain graphic objects and a text
+object with the value, in the painter's words (``"37.5°"``, ``"gap 4.0 mm"``,
+``"bridging"``). A user calibration overrides the file's spacing for every value and is
+written as Presentation Pixel Spacing (0070,0101) in the Displayed Area Selection
+Sequence (PS3.3 C.10.4). Read-only kinds from an earlier import go back as the graphic object
 they came from (POLYLINE, INTERPOLATED, CIRCLE, ELLIPSE, POINT). Coordinates outside
 the image (hoview allows 5 % of margin) are clipped to it, as C.10.5.1.2 and highdicom
 require.
@@ -39,6 +44,7 @@ from hoview.dicom_objects.gsps_common import code_string_name, hex_to_rgb, uid_f
 from hoview.dicom_objects.gsps_graphics import GraphicsBuilder
 from hoview.display.attributes import Window
 from hoview.errors import HoviewError
+from hoview.sources.spacing import calibrated
 
 __all__ = ["build_gsps", "export_gsps", "spatial_transformation"]
 
@@ -83,6 +89,36 @@ def _set_displayed_area(ds: Dataset, columns: int, rows: int, rotation: int, fli
     for item in ds.get("DisplayedAreaSelectionSequence") or []:
         item.DisplayedAreaTopLeftHandCorner = corners[top_left]
         item.DisplayedAreaBottomRightHandCorner = corners[bottom_right]
+
+
+def _set_presentation_spacing(ds: Dataset, mm_per_pixel: float) -> None:
+    """Write a user calibration as Presentation Pixel Spacing (0070,0101), PS3.3 C.10.4.
+
+    The displayed area's pixel spacing (row, column, in mm) then replaces the image's
+    for measurements made on the presentation; Presentation Pixel Aspect Ratio
+    (0070,0102) is Type 1C, required only when Presentation Pixel Spacing is absent,
+    and the aspect ratio follows from the spacing, so it is taken out.
+    """
+    value = f"{mm_per_pixel:.10g}"
+    if len(value) > 16:  # DS holds 16 characters
+        value = f"{mm_per_pixel:.9e}"[:16]
+    for item in ds.get("DisplayedAreaSelectionSequence") or []:
+        if "PresentationPixelAspectRatio" in item:
+            del item.PresentationPixelAspectRatio
+        item.PresentationPixelSpacing = [value, value]
+
+
+def _set_character_set(ds: Dataset) -> None:
+    """Declare ISO_IR 192 (UTF-8) when a text is not ASCII (a degree sign, a label).
+
+    Specific Character Set (0008,0005) is Type 1C in the SOP Common Module: required
+    when a repertoire other than the default is used.
+    """
+    for item in ds.get("GraphicAnnotationSequence") or []:
+        for text in item.get("TextObjectSequence") or []:
+            if not str(text.get("UnformattedTextValue", "") or "").isascii():
+                ds.SpecificCharacterSet = "ISO_IR 192"
+                return
 
 
 def _chosen_layers(document: AnnotationDocument, names: Sequence[str], path: Path) -> list[Layer]:
@@ -146,7 +182,10 @@ def build_gsps(
         Transformation Module (C.10.6, see :func:`spatial_transformation`); none when
         ``None``.
     pixel_spacing : (float, float), optional
-        For ruler lengths in mm.
+        The image's spacing, for measurements in mm. A user calibration in
+        ``document`` overrides it: measurements say "mm calibrated" and the
+        calibration is written as Presentation Pixel Spacing (0070,0101) in the
+        Displayed Area Selection Sequence (PS3.3 C.10.4).
     path : pathlib.Path, optional
         The image file, for error messages.
 
@@ -182,6 +221,9 @@ def build_gsps(
     annotations = [
         a for a in document.annotations if a.layer in ids and (frame is None or a.frame == frame)
     ]
+    calibration = document.calibration
+    if calibration is not None:  # a user calibration overrides the file's spacing
+        pixel_spacing = calibrated(None, calibration.mm_per_pixel)
     builder = GraphicsBuilder(image, document, pixel_spacing)
     for annotation in annotations:
         builder.add(annotation)
@@ -218,6 +260,7 @@ def build_gsps(
         "frame": frame,
         "window": None if window is None else [window.center, window.width, window.function],
         "geometry": None if geometry is None else list(geometry),
+        "calibration": None if calibration is None else calibration.mm_per_pixel,
     }
     fingerprint = _fingerprint(image, chosen, annotations, options)
     if window is None:
@@ -255,6 +298,9 @@ def build_gsps(
         ds.ImageRotation = rotation
         ds.ImageHorizontalFlip = "Y" if flip else "N"
         _set_displayed_area(ds, int(image.Columns), int(image.Rows), rotation, flip)
+    if calibration is not None:
+        _set_presentation_spacing(ds, calibration.mm_per_pixel)
+    _set_character_set(ds)
     return ds, {k: v for k, v in builder.counts.items() if v}, len(dicom_layers)
 
 

@@ -15,13 +15,14 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from hoview.annotations.imported_kinds import Circle, Ellipse, Point, Polyline
+from hoview.annotations.measure_kinds import Angle, CobbAngle, Gap
+from hoview.annotations.measures import measure_text
 from hoview.annotations.model import AnnotationDocument
 from hoview.annotations.shapes import Annotation, Arrow, Ruler, Text
 from hoview.annotations.style import ResolvedStyle
-from hoview.annotations.units import unit_text
 from hoview.dicom_objects.gsps_common import NO_LABEL, hex_to_rgb
 
-__all__ = ["GraphicsBuilder", "arrow_strokes", "gsps_text"]
+__all__ = ["GraphicsBuilder", "arrow_strokes", "caliper_strokes", "gsps_text"]
 
 
 def gsps_text(annotation: Annotation) -> str:
@@ -41,6 +42,20 @@ def gsps_text(annotation: Annotation) -> str:
         parts = (finding.finding, finding.laterality, finding.grade)
         lines.append(", ".join(p for p in parts if p))
     return "\n".join(lines) or NO_LABEL
+
+
+def caliper_strokes(
+    start: tuple[float, float], end: tuple[float, float], tick: float
+) -> list[list[tuple[float, float]]]:
+    """Return a gap's line and its two end ticks, ``tick`` each side of the line."""
+    (x1, y1), (x2, y2) = start, end
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    nx, ny = -(y2 - y1) / length * tick, (x2 - x1) / length * tick
+    return [
+        [start, end],
+        [(x1 - nx, y1 - ny), (x1 + nx, y1 + ny)],
+        [(x2 - nx, y2 - ny), (x2 + nx, y2 + ny)],
+    ]
 
 
 def arrow_strokes(
@@ -77,7 +92,7 @@ class GraphicsBuilder:
     document : AnnotationDocument
         The annotations' document (their resolved styles).
     pixel_spacing : (float, float) or None
-        For ruler lengths in mm.
+        The measuring spacing (a user calibration first), for values in mm.
 
     Attributes
     ----------
@@ -191,13 +206,7 @@ class GraphicsBuilder:
             group["compounds"].append(self._compound("ARROW", [head, tail], cid))
         elif isinstance(annotation, Ruler):
             cid = self._take_id()
-            value, unit = annotation.length(self.pixel_spacing)
-            unit = unit_text(unit, getattr(self.pixel_spacing, "source", None))
-            text = (
-                f"{annotation.label} {value:.1f} {unit}"
-                if annotation.label
-                else f"{value:.1f} {unit}"
-            )
+            text = measure_text(annotation, self.pixel_spacing)
             mid = (
                 (annotation.start[0] + annotation.end[0]) / 2,
                 (annotation.start[1] + annotation.end[1]) / 2 + style.font_size,
@@ -211,6 +220,8 @@ class GraphicsBuilder:
             group["compounds"].append(
                 self._compound("RULER", [annotation.start, annotation.end], cid)
             )
+        elif isinstance(annotation, (Angle, CobbAngle, Gap)):
+            self._add_measure(annotation, group, style)
         elif isinstance(annotation, Text):
             text = gsps_text(annotation)
             lines = text.splitlines()
@@ -238,6 +249,63 @@ class GraphicsBuilder:
             group["graphics"].append(self._graphic("POINT", annotation.points, None))
         else:  # a kind this module does not know yet
             self.counts[annotation.kind] -= 1
+
+    def _add_measure(
+        self, annotation: Angle | CobbAngle | Gap, group: dict[str, list[Any]], style: ResolvedStyle
+    ) -> None:
+        """Add an angle, a Cobb angle or a gap: POLYLINEs and a text object with the value.
+
+        DICOM has no compound graphic for an angle or a gap (C.10.5.1.3), so they are
+        plain graphic objects that every reader draws: an angle's two arms as one
+        polyline through the vertex, a Cobb angle's two lines, a gap's line and its two
+        end ticks (a caliper); the text is :func:`measure_text`'s (``"37.5°"``,
+        ``"gap 4.0 mm"``, ``"bridging"``).
+        """
+        text = measure_text(annotation, self.pixel_spacing)
+        font = style.font_size
+        if isinstance(annotation, Angle):
+            strokes = [[annotation.start, annotation.vertex, annotation.end]]
+            centre = self._outside_vertex(annotation, text, font)
+        elif isinstance(annotation, CobbAngle):
+            strokes = [
+                [annotation.first_start, annotation.first_end],
+                [annotation.second_start, annotation.second_end],
+            ]
+            ends = (*strokes[0], *strokes[1])
+            centre = (sum(p[0] for p in ends) / 4, sum(p[1] for p in ends) / 4)
+        else:
+            strokes = caliper_strokes(annotation.start, annotation.end, 0.5 * style.head_width)
+            (x1, y1), (x2, y2) = annotation.start, annotation.end
+            length = math.hypot(x2 - x1, y2 - y1) or 1.0
+            reach = 0.5 * style.head_width + font
+            centre = (
+                (x1 + x2) / 2 - (y2 - y1) / length * reach,
+                (y1 + y2) / 2 + (x2 - x1) / length * reach,
+            )
+        for points in strokes:
+            group["graphics"].append(self._graphic("POLYLINE", points, None))
+        group["texts"].append(
+            self._text_object(text, self._text_box(text, centre, font), None, None)
+        )
+
+    @staticmethod
+    def _outside_vertex(angle: Angle, text: str, font: float) -> tuple[float, float]:
+        """Where an angle's value is centred: beyond the vertex, away from both arms."""
+        vx, vy = angle.vertex
+        bx, by = 0.0, 0.0
+        for x, y in (angle.start, angle.end):
+            norm = math.hypot(x - vx, y - vy) or 1.0
+            bx, by = bx + (x - vx) / norm, by + (y - vy) / norm
+        norm = math.hypot(bx, by)
+        if norm < 1e-6:  # a straight angle: beside the vertex
+            bx, by = 0.0, 1.0
+        else:
+            bx, by = bx / norm, by / norm
+        lines = text.splitlines() or [text]
+        half_w = 0.31 * font * max(len(line) for line in lines)
+        half_h = 0.6 * font * len(lines)
+        reach = 0.4 * font + abs(bx) * half_w + abs(by) * half_h
+        return vx - bx * reach, vy - by * reach
 
     def _take_id(self) -> int:
         cid, self.next_id = self.next_id, self.next_id + 1

@@ -8,12 +8,18 @@ Standard codes (DICOM PS3.16; the SNOMED CT ones as PS3.16 lists them):
   the SNOMED CT concept for the finding hoview was made for.
 - Finding (121071, DCM), Path (121055, DCM), Length (410668003, SCT), mm (UCUM),
   Imaging procedure (363679005, SCT, from CID 100) as Procedure Reported.
+- Angle (1483009, SCT) and Cobb angle (285285000, SCT), in degrees (deg, UCUM); Yes
+  (373066001, SCT) and No (373067005, SCT).
 
 hoview's private coding scheme, **99HOVIEW** (PS3.3 8.2: designators starting with
 "99" are private), declared in each report's Coding Scheme Identification Sequence
 (0008,0110) and documented in the README:
 
 - ``GRADE`` "Grade": the concept name of a finding's grade;
+- ``SUGGESTED-GRADE`` "Suggested grade": the grade hoview suggests for a finding from its
+  measurements (beside the reader's own ``GRADE``);
+- ``BRIDGING`` "Bridging": whether a gap (a Length between bone surfaces) is bridged by
+  bone, Yes (its length is then 0) or No; it also marks the group as a gap;
 - ``BROOKER-1`` .. ``BROOKER-4`` "Brooker class I" .. "Brooker class IV": the Brooker
   classification of heterotopic ossification of the hip (Brooker et al., JBJS 1973);
 - ``F-<12 hex>`` (a finding) and ``G-<12 hex>`` (a grade) for any other text: the hex
@@ -36,6 +42,13 @@ LATERALITY = CodedConcept("272741003", "SCT", "Laterality")
 GRADE = CodedConcept("GRADE", PRIVATE_SCHEME, "Grade")
 LENGTH = CodedConcept("410668003", "SCT", "Length")
 MILLIMETRE = CodedConcept("mm", "UCUM", "millimeter")
+ANGLE = CodedConcept("1483009", "SCT", "Angle")
+COBB_ANGLE = CodedConcept("285285000", "SCT", "Cobb angle")
+DEGREE = CodedConcept("deg", "UCUM", "degree")
+SUGGESTED_GRADE = CodedConcept("SUGGESTED-GRADE", PRIVATE_SCHEME, "Suggested grade")
+BRIDGING = CodedConcept("BRIDGING", PRIVATE_SCHEME, "Bridging")
+YES = CodedConcept("373066001", "SCT", "Yes")
+NO = CodedConcept("373067005", "SCT", "No")
 IMAGING_PROCEDURE = CodedConcept("363679005", "SCT", "Imaging procedure")
 HETEROTOPIC_OSSIFICATION = CodedConcept("128491006", "SCT", "Heterotopic ossification")
 

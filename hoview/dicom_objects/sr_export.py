@@ -12,7 +12,13 @@ and hoview as the device observer (TID 1004). In it:
   extensible). Its Tracking Identifier is the arrow's label (or ``arrow``), its
   Tracking Unique Identifier derived from the image and the arrow's id;
 - each ruler, when the pixel spacing is known, is a TID 1501 group with a Length
-  (410668003, SCT) in mm inferred from its two end points (SCOORD POLYLINE).
+  (410668003, SCT) in mm inferred from its two end points (SCOORD POLYLINE);
+- each gap (with a spacing), angle and Cobb angle is a TID 1501 group too
+  (:mod:`hoview.dicom_objects.sr_measures`); a finding's suggested grade is a
+  qualitative evaluation Suggested grade (SUGGESTED-GRADE, 99HOVIEW) beside its Grade.
+
+Lengths use the measuring spacing: a user calibration in the sidecar first
+(:func:`hoview.sources.spacing.calibrated`), else the file's.
 
 The codes and the private scheme are in :mod:`hoview.dicom_objects.sr_codes`. The SOP
 Instance UID is derived from the image's SOP Instance UID and the exported content, so
@@ -41,7 +47,6 @@ from highdicom.sr import (
     PlanarROIMeasurementsAndQualitativeEvaluations,
     QualitativeEvaluation,
     ScoordContentItem,
-    SourceImageForRegion,
     TrackingIdentifier,
 )
 from highdicom.sr.enum import RelationshipTypeValues
@@ -52,11 +57,14 @@ from pydicom.uid import ExplicitVRLittleEndian
 
 from hoview import __version__
 from hoview.annotations.codec import annotation_to_json
+from hoview.annotations.measure_kinds import Angle, CobbAngle, Gap
 from hoview.annotations.shapes import Annotation, Arrow, Ruler
 from hoview.dicom_objects import sr_codes
 from hoview.dicom_objects.gsps_common import uid_from
+from hoview.dicom_objects.sr_measures import angle_group, gap_group, source_image
 from hoview.dicom_objects.writing import write_dataset
 from hoview.errors import HoviewError
+from hoview.sources.spacing import calibrated
 from hoview.terminal import plural
 
 __all__ = ["DEVICE_UID", "SR_SERIES_NUMBER", "build_sr", "export_sr", "tracking_uid"]
@@ -66,7 +74,13 @@ DEVICE_UID = uid_from("hoview device observer")
 #: Series Number (0020,0011) of the reports hoview writes.
 SR_SERIES_NUMBER = 9901
 #: Tracking Identifier text of an arrow or ruler without a label.
-DEFAULT_NAMES = {"arrow": "arrow", "ruler": "ruler"}
+DEFAULT_NAMES = {
+    "arrow": "arrow",
+    "ruler": "ruler",
+    "gap": "gap",
+    "angle": "angle",
+    "cobb": "Cobb angle",
+}
 
 
 def tracking_uid(image_uid: str, annotation_id: str) -> str:
@@ -74,16 +88,8 @@ def tracking_uid(image_uid: str, annotation_id: str) -> str:
     return uid_from("hoview sr tracking", image_uid, annotation_id)
 
 
-def _source(image: Dataset, frame: int, frames: int) -> SourceImageForRegion:
-    return SourceImageForRegion(
-        referenced_sop_class_uid=str(image.SOPClassUID),
-        referenced_sop_instance_uid=str(image.SOPInstanceUID),
-        referenced_frame_numbers=[frame] if frames > 1 else None,
-    )
-
-
 def _tracking(image: Dataset, annotation: Annotation) -> TrackingIdentifier:
-    name = (annotation.label or "").strip() or DEFAULT_NAMES[annotation.kind]
+    name = (annotation.label or "").strip() or DEFAULT_NAMES.get(annotation.kind, annotation.kind)
     return TrackingIdentifier(
         uid=tracking_uid(str(image.SOPInstanceUID), annotation.id), identifier=name[:64]
     )
@@ -101,10 +107,16 @@ def _arrow_group(image: Dataset, arrow: Arrow, frames: int) -> Any:
         evaluations.append(
             QualitativeEvaluation(sr_codes.GRADE, sr_codes.grade_code(finding.grade))
         )
+    if finding.suggested_grade:
+        evaluations.append(
+            QualitativeEvaluation(
+                sr_codes.SUGGESTED_GRADE, sr_codes.grade_code(finding.suggested_grade)
+            )
+        )
     group = PlanarROIMeasurementsAndQualitativeEvaluations(
         tracking_identifier=_tracking(image, arrow),
         referenced_region=ImageRegion(
-            "POINT", np.array([arrow.head], dtype=float), _source(image, arrow.frame, frames)
+            "POINT", np.array([arrow.head], dtype=float), source_image(image, arrow.frame, frames)
         ),
         finding_type=sr_codes.finding_code(finding.finding),
         qualitative_evaluations=evaluations or None,
@@ -115,7 +127,7 @@ def _arrow_group(image: Dataset, arrow: Arrow, frames: int) -> Any:
         graphic_data=np.array([arrow.tail, arrow.head], dtype=float),
         relationship_type=RelationshipTypeValues.CONTAINS,
     )
-    path.ContentSequence = DicomSequence([_source(image, arrow.frame, frames)])
+    path.ContentSequence = DicomSequence([source_image(image, arrow.frame, frames)])
     group[0].ContentSequence.append(path)
     return group
 
@@ -130,7 +142,7 @@ def _ruler_group(image: Dataset, ruler: Ruler, frames: int, spacing: tuple[float
             CoordinatesForMeasurement(
                 "POLYLINE",
                 np.array([ruler.start, ruler.end], dtype=float),
-                _source(image, ruler.frame, frames),
+                source_image(image, ruler.frame, frames),
             )
         ],
     )
@@ -161,17 +173,21 @@ def build_sr(
     image : pydicom.dataset.Dataset
         The image's header (patient, study and UIDs are taken from it).
     annotations : list of Annotation
-        The image's annotations; arrows with a finding and rulers are reported.
+        The image's annotations; arrows with a finding, rulers, gaps, angles and Cobb
+        angles are reported.
     pixel_spacing : (float, float) or None
-        Row and column spacing in mm; without it rulers are left out.
+        The measuring row and column spacing in mm (a user calibration first:
+        :func:`hoview.sources.spacing.calibrated`); without it rulers and gaps are left
+        out (angles are then measured on the pixel grid).
     frames : int
         The image's number of frames (frame numbers are referenced when above 1).
 
     Returns
     -------
     (pydicom.dataset.Dataset, dict)
-        The report, and counts: ``findings``, ``lengths``, ``rulers_left_out``,
-        ``arrows_left_out`` (arrows without a finding).
+        The report, and counts: ``findings``, ``lengths`` (rulers and gaps),
+        ``angles``, ``rulers_left_out``, ``gaps_left_out``, ``arrows_left_out``
+        (arrows without a finding).
 
     Raises
     ------
@@ -180,18 +196,28 @@ def build_sr(
     """
     arrows = [a for a in annotations if isinstance(a, Arrow) and a.finding is not None]
     rulers = [a for a in annotations if isinstance(a, Ruler)]
+    gaps = [a for a in annotations if isinstance(a, Gap)]
+    angles = [a for a in annotations if isinstance(a, (Angle, CobbAngle))]
+    lengths: list[Annotation] = [*rulers, *gaps] if pixel_spacing else []
     counts = {
         "findings": len(arrows),
-        "lengths": len(rulers) if pixel_spacing else 0,
+        "lengths": len(lengths),
+        "angles": len(angles),
         "rulers_left_out": 0 if pixel_spacing else len(rulers),
+        "gaps_left_out": 0 if pixel_spacing else len(gaps),
         "arrows_left_out": sum(isinstance(a, Arrow) and a.finding is None for a in annotations),
     }
     groups: list[Any] = [_arrow_group(image, a, frames) for a in arrows]
     if pixel_spacing:
         groups += [_ruler_group(image, r, frames, pixel_spacing) for r in rulers]
+        by_id = {a.id: a for a in annotations if isinstance(a, Arrow)}
+        groups += [
+            gap_group(image, g, frames, pixel_spacing, _tracking(image, g), by_id) for g in gaps
+        ]
+    groups += [angle_group(image, a, frames, pixel_spacing, _tracking(image, a)) for a in angles]
     if not groups:
         raise ValueError("nothing to report")
-    reported: list[Annotation] = [*arrows, *(rulers if pixel_spacing else [])]
+    reported: list[Annotation] = [*arrows, *lengths, *angles]
     observer = ObserverContext(
         observer_type=codes.DCM.Device,
         observer_identifying_attributes=DeviceObserverIdentifyingAttributes(
@@ -227,9 +253,16 @@ def build_sr(
 def _describe(out: Path, counts: dict[str, int]) -> str:
     line = f"wrote {out}: {plural(counts['findings'], 'finding')}, "
     line += plural(counts["lengths"], "length")
-    if counts["rulers_left_out"]:
+    if counts.get("angles"):
+        line += f", {plural(counts['angles'], 'angle')}"
+    left_out = [
+        plural(counts[key], word)
+        for key, word in (("rulers_left_out", "ruler"), ("gaps_left_out", "gap"))
+        if counts.get(key)
+    ]
+    if left_out:
         line += (
-            f"; {plural(counts['rulers_left_out'], 'ruler')} left out: the image has no "
+            f"; {' and '.join(left_out)} left out: the image has no "
             "pixel spacing to give lengths in mm"
         )
     if counts["arrows_left_out"]:
@@ -272,19 +305,28 @@ def export_sr(path: Path, out: Path, *, deidentify: bool = False) -> str:
     if image is None:
         raise HoviewError(path, "not a DICOM image: a structured report references DICOM images")
     document = load(path, source.identity)
+    calibration = document.calibration  # a user calibration first
+    spacing = calibrated(source.spacing, calibration.mm_per_pixel if calibration else None)
     try:
         with warnings.catch_warnings():
             # highdicom's warnings quote header values (a patient's name): keep them
             # off the terminal.
             warnings.simplefilter("ignore")
-            ds, counts = build_sr(
-                image, list(document.annotations), source.pixel_spacing, source.frame_count
-            )
+            ds, counts = build_sr(image, list(document.annotations), spacing, source.frame_count)
     except ValueError:
-        rulers = sum(isinstance(a, Ruler) for a in document.annotations)
-        why = f" ({plural(rulers, 'ruler')} without a pixel spacing to give mm)" if rulers else ""
+        unmeasured = [
+            plural(n, word)
+            for kind, word in ((Ruler, "ruler"), (Gap, "gap"))
+            if (n := sum(isinstance(a, kind) for a in document.annotations))
+        ]
+        why = (
+            f" ({' and '.join(unmeasured)} without a pixel spacing to give mm)"
+            if unmeasured
+            else ""
+        )
         raise HoviewError(
-            path, f"nothing to report: no arrow with a structured finding and no length{why}"
+            path,
+            "nothing to report: no arrow with a structured finding, no length and no angle" + why,
         ) from None
     if deidentify:
         from hoview.dicom_objects.deidentify import deidentify_object

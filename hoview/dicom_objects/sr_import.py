@@ -3,7 +3,8 @@
 Reads the TID 1500 Measurement Report :mod:`hoview.dicom_objects.sr_export` writes:
 each TID 1410 group with an Image Region POINT becomes an arrow (head at the point, tail
 at the start of its "Path" POLYLINE) with its Finding, Laterality and Grade; each TID
-1501 group with a Length and its POLYLINE becomes a ruler. The Tracking Identifier is
+1501 group with a Length and its POLYLINE becomes a ruler, or a gap when it has a
+Bridging evaluation (angles are not read back). The Tracking Identifier is
 the label (``arrow`` and ``ruler`` mean none).
 
 They go on the layer "SR: findings" of the referenced image's sidecar
@@ -25,6 +26,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from hoview.annotations.commands import default_author, layer_for_name
+from hoview.annotations.measure_kinds import Gap
 from hoview.annotations.model import AnnotationDocument
 from hoview.annotations.shapes import Annotation, Arrow, Finding, Ruler
 from hoview.dicom_objects import sr_codes
@@ -68,6 +70,8 @@ class _Group:
     finding: str | None = None
     laterality: str | None = None
     grade: str | None = None
+    suggested_grade: str | None = None
+    bridging: bool | None = None  # set: the group is a gap
     head: tuple[float, float] | None = None
     path: list[tuple[float, float]] = field(default_factory=list)
     length: list[tuple[float, float]] = field(default_factory=list)
@@ -104,6 +108,13 @@ def _read_group(container: Dataset) -> _Group:
                 group.laterality = sr_codes.laterality_text(code)
             elif name == _concept(sr_codes.GRADE):
                 group.grade = sr_codes.grade_text(code)
+            elif name == _concept(sr_codes.SUGGESTED_GRADE):
+                group.suggested_grade = sr_codes.grade_text(code)
+            elif name == _concept(sr_codes.BRIDGING):
+                group.bridging = (
+                    str(code.CodeValue),
+                    str(code.CodingSchemeDesignator),
+                ) == _concept(sr_codes.YES)
         elif kind == "SCOORD" and name == _IMAGE_REGION and item.GraphicType == "POINT":
             group.head = _points(item)[0]
             _reference(item, group)
@@ -157,7 +168,7 @@ def read_sr(ds: Dataset) -> tuple[str, list[Annotation]]:
             tail = group.path[0] if len(group.path) >= 2 else group.head
             if tail == group.head:
                 continue  # an arrow needs a direction
-            finding = Finding(group.finding, group.laterality, group.grade)
+            finding = Finding(group.finding, group.laterality, group.grade, group.suggested_grade)
             annotations.append(
                 Arrow(
                     id=_annotation_id(group, index),
@@ -166,6 +177,17 @@ def read_sr(ds: Dataset) -> tuple[str, list[Annotation]]:
                     frame=group.frame,
                     label=_label(group, "arrow"),
                     finding=finding,
+                )
+            )
+        elif len(group.length) >= 2 and group.bridging is not None:
+            annotations.append(
+                Gap(
+                    id=_annotation_id(group, index),
+                    start=group.length[0],
+                    end=group.length[-1],
+                    frame=group.frame,
+                    label=_label(group, "gap"),
+                    bridging=group.bridging,
                 )
             )
         elif len(group.length) >= 2:

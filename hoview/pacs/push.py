@@ -24,6 +24,7 @@ from pydicom.dataset import Dataset
 from hoview.errors import HoviewError
 from hoview.pacs.client import PacsClient
 from hoview.pacs.servers import Server
+from hoview.sources.spacing import calibrated
 
 __all__ = ["build_objects", "push", "stored_record"]
 
@@ -58,6 +59,8 @@ def build_objects(
     if image is None:
         raise HoviewError(path, "not a DICOM image: only DICOM images can be stored to a PACS")
     document = load(path, source.identity)
+    calibration = document.calibration
+    spacing = calibrated(source.spacing, calibration.mm_per_pixel if calibration else None)
     objects: dict[str, Dataset] = {}
     notes: list[str] = []
     if gsps:
@@ -66,7 +69,7 @@ def build_objects(
                 image,
                 document,
                 window=_display_window(source, 1, None),
-                pixel_spacing=source.pixel_spacing,
+                pixel_spacing=spacing,
                 path=path,
             )
             objects["gsps"] = ds
@@ -77,7 +80,7 @@ def build_objects(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # highdicom quotes header values
                 ds, _counts = build_sr(
-                    image, list(document.annotations), source.pixel_spacing, source.frame_count
+                    image, list(document.annotations), spacing, source.frame_count
                 )
             objects["sr"] = ds
         except ValueError:

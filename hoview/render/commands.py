@@ -25,6 +25,7 @@ from hoview.render.export import (
 from hoview.render.film import render_film
 from hoview.render.formats import DICOM_SUFFIXES, output_format
 from hoview.render.montage import compose_pair
+from hoview.render.paint_measures import document_spacing
 from hoview.render.secondary_capture import source_uids, write_secondary_capture
 from hoview.sources.base import ImageSource
 from hoview.sources.burned_in import burned_in_warning
@@ -135,7 +136,7 @@ def render_to_file(
                     chosen.number,
                     1.0 if scale is None else scale,
                     wanted,
-                    source.pixel_spacing,
+                    document_spacing(document, source.spacing),
                 )
                 description = "rendered by hoview with annotations"
                 plain = False

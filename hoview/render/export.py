@@ -230,7 +230,7 @@ def draw_annotations(
     layers : collection of str, optional
         Layer ids to draw (default: every visible layer).
     pixel_spacing : tuple of float, optional
-        For ruler lengths in mm.
+        For measurements in mm; the document's user calibration, if any, wins.
 
     Returns
     -------

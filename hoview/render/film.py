@@ -32,6 +32,7 @@ from hoview.render.export import (
     pick_frame,
     series_frames,
 )
+from hoview.render.paint_measures import document_spacing
 from hoview.sources.base import Frame
 from hoview.sources.burned_in import burned_in_warning
 
@@ -206,7 +207,9 @@ def render_film(
         wanted = choose_layers(drawn, layers, where)
     shown = [a for a in drawn.visible_annotations(frame.number) if not wanted or a.layer in wanted]
     if shown:
-        annotated = draw_annotations(plain, drawn, frame.number, used, wanted, source.pixel_spacing)
+        annotated = draw_annotations(
+            plain, drawn, frame.number, used, wanted, document_spacing(drawn, source.spacing)
+        )
     else:
         annotated = plain.copy()
     if orientation_markers:

@@ -22,13 +22,12 @@ import dataclasses
 import math
 from collections.abc import Collection
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QTransform,
 )
 
@@ -39,17 +38,16 @@ from hoview.annotations import (
     Ellipse,
     Point,
     Polyline,
-    Ruler,
     Text,
 )
 from hoview.annotations.shapes import Annotation
 from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
+from hoview.render.paint_measures import document_spacing, measure_glyphs, thick
 from hoview.render.paint_text import (
     MIN_FONT_PX,
     corner_label,
     keep_inside,
     label_path,
-    ruler_text,
     stroke,
     text_path,
 )
@@ -127,7 +125,9 @@ def paint_annotations(
     layers : collection of str, optional
         Draw only annotations on these layer ids (still only visible ones).
     pixel_spacing : tuple of float, optional
-        (row, column) mm per pixel, for ruler lengths; pixels when ``None``.
+        (row, column) mm per pixel, for measurements (rulers, gaps, angles); pixels
+        when ``None``. A document with a user calibration is measured with it
+        whatever this says (:func:`~hoview.render.paint_measures.document_spacing`).
     selected : collection of str
         Ids drawn with a selection halo.
     screen : GlyphSizes, optional
@@ -140,6 +140,7 @@ def paint_annotations(
         How many annotations were drawn.
     """
     drawn = 0
+    pixel_spacing = document_spacing(document, pixel_spacing)
     device_scale = transform_scale(transform)
     default = _default_style(document)
     painter.save()
@@ -281,14 +282,14 @@ def annotation_glyphs(
     Parameters
     ----------
     annotation : Annotation
-        Any kind: an arrow, a text, a ruler, or an imported polyline, circle, ellipse
-        or point.
+        Any kind: an arrow, a text, a ruler, a gap, an angle, a Cobb angle, or an
+        imported polyline, circle, ellipse or point.
     style : ResolvedStyle
         Sizes in image pixels (see :func:`glyph_style`).
     transform : QTransform
         Image to device coordinates.
     pixel_spacing : tuple of float, optional
-        For ruler lengths in mm.
+        The measuring spacing (a user calibration first), for values in mm.
 
     Returns
     -------
@@ -311,11 +312,12 @@ def annotation_glyphs(
     if isinstance(annotation, Text):
         anchor = transform.map(QPointF(*annotation.anchor))
         return QPainterPath(), text_path(annotation.text, anchor, font_px)
-    if isinstance(annotation, Ruler):
-        return _ruler_path(annotation, style, transform, pixel_spacing)
+    measured = measure_glyphs(annotation, style, transform, pixel_spacing)
+    if measured is not None:
+        return measured
     line = _outline_line(annotation, style)
     if line is not None:
-        shape = _thick(line, style.line_width)
+        shape = thick(line, style.line_width)
         text = QPainterPath()
         if annotation.label:
             text = corner_label(annotation.label, transform.map(line).boundingRect(), font_px)
@@ -392,15 +394,6 @@ def _smooth_curve(
         path.closeSubpath()
 
 
-def _thick(line: QPainterPath, width: float) -> QPainterPath:
-    """Return a centre line as a filled outline ``width`` wide, with round joins."""
-    stroker = QPainterPathStroker()
-    stroker.setWidth(width)
-    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
-    return stroker.createStroke(line).simplified()
-
-
 def annotation_path(
     annotation: Annotation,
     style: ResolvedStyle,
@@ -436,6 +429,7 @@ def painted_path(
     ``transform`` and ``screen``: what a hit test should use.
     """
     style = drawn_style(document, annotation, transform_scale(transform), screen)
+    pixel_spacing = document_spacing(document, pixel_spacing)
     return annotation_path(annotation, style, pixel_spacing, transform), style
 
 
@@ -499,49 +493,3 @@ def arrow_path(
         path.lineTo(*point)
     path.closeSubpath()
     return path
-
-
-def _ruler_path(
-    ruler: Ruler,
-    style: ResolvedStyle,
-    transform: QTransform,
-    pixel_spacing: tuple[float, float] | None,
-) -> tuple[QPainterPath, QPainterPath]:
-    """Return a line with end ticks (image) and its length beside the middle (device)."""
-    (x1, y1), (x2, y2) = ruler.start, ruler.end
-    length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    nx, ny = -(y2 - y1) / length, (x2 - x1) / length
-    half = 0.5 * style.line_width
-    tick = style.head_width * 0.5
-    path = QPainterPath()
-    path.addPolygon(_band((x1, y1), (x2, y2), nx, ny, half))
-    for x, y in ((x1, y1), (x2, y2)):
-        ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        path.addPolygon(
-            _band((x - nx * tick, y - ny * tick), (x + nx * tick, y + ny * tick), ux, uy, half)
-        )
-    path = path.simplified()
-    text = ruler_text(ruler, pixel_spacing)
-    scale = transform_scale(transform)
-    label = text_path(text, QPointF(0, 0), style.font_size * scale)
-    box = label.boundingRect()
-    a, b = transform.map(QPointF(x1, y1)), transform.map(QPointF(x2, y2))
-    dlen = math.hypot(b.x() - a.x(), b.y() - a.y()) or 1.0
-    dnx, dny = -(b.y() - a.y()) / dlen, (b.x() - a.x()) / dlen
-    reach = tick * scale + box.height()
-    mx, my = (a.x() + b.x()) / 2 + dnx * reach, (a.y() + b.y()) / 2 + dny * reach
-    label.translate(mx - box.center().x(), my - box.center().y())
-    return path, label
-
-
-def _band(a: tuple[float, float], b: tuple[float, float], nx: float, ny: float, half: float):
-    from PySide6.QtGui import QPolygonF
-
-    return QPolygonF(
-        [
-            QPointF(a[0] + nx * half, a[1] + ny * half),
-            QPointF(b[0] + nx * half, b[1] + ny * half),
-            QPointF(b[0] - nx * half, b[1] - ny * half),
-            QPointF(a[0] - nx * half, a[1] - ny * half),
-        ]
-    )

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 
 from hoview.annotations import Ruler
-from hoview.annotations.units import unit_text
+from hoview.annotations.measures import measure_text
 from hoview.display.orientation import EdgeLabels
 
 #: Smallest text on the device, in device pixels, so a thumbnail still shows a label.
@@ -94,13 +94,12 @@ def ruler_text(ruler: Ruler, pixel_spacing: tuple[float, float] | None) -> str:
 
     ``"12.3 mm"`` from Pixel Spacing (0028,0030) or a magnification-corrected Imager
     Pixel Spacing, ``"12.3 mm at detector"`` from Imager Pixel Spacing (0018,1164) as
-    it is, ``"61.5 px"`` without spacing. The source is read from ``pixel_spacing``'s
-    ``source`` (a :class:`hoview.sources.spacing.Spacing`); a plain pair counts as
-    Pixel Spacing.
+    it is, ``"12.3 mm calibrated"`` from a user calibration, ``"61.5 px"`` without
+    spacing. The source is read from ``pixel_spacing``'s ``source`` (a
+    :class:`hoview.sources.spacing.Spacing`); a plain pair counts as Pixel Spacing.
+    The words are :func:`hoview.annotations.measures.measure_text`'s.
     """
-    value, unit = ruler.length(pixel_spacing)
-    text = f"{value:.1f} {unit_text(unit, getattr(pixel_spacing, 'source', None))}"
-    return f"{ruler.label} {text}" if ruler.label else text
+    return measure_text(ruler, pixel_spacing)
 
 
 def marker_size(text: str, font_px: float) -> tuple[float, float]:

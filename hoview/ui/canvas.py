@@ -41,6 +41,7 @@ from hoview.ui.canvas_status import status_line
 from hoview.ui.canvas_tool import CanvasTool
 from hoview.ui.magnifier import Magnifier
 from hoview.ui.orientation_markers import paint_canvas_markers
+from hoview.ui.tool_support import measuring_spacing
 
 #: Pyramids kept for recently shown frames.
 PYRAMIDS_KEPT = 8
@@ -89,7 +90,7 @@ class ViewerCanvas(CanvasInput):
         self.setAcceptDrops(False)
         self.setMinimumSize(200, 200)
         self.sessions = sessions if sessions is not None else SessionStore(self)
-        self.sessions.changed.connect(lambda _session: self.update())
+        self.sessions.changed.connect(self._on_session_changed)
         self.state = state if state is not None else ViewState()
         #: Draw annotations or not, whatever the state says (compare's twin); None: follow it.
         self._annotations_override: bool | None = None
@@ -372,6 +373,11 @@ class ViewerCanvas(CanvasInput):
         self._emit_status()
         self.view_changed.emit()
 
+    def _on_session_changed(self, _session: object) -> None:
+        """Repaint after an annotation edit; the status bar may say "calibrated" now."""
+        self.update()
+        self._emit_status()
+
     def _announce_frame(self) -> None:
         count = len(self._series.frames) if self._series else 0
         self.frame_changed.emit(self.frame_index, count)
@@ -419,13 +425,14 @@ class ViewerCanvas(CanvasInput):
         if region.pixels.size:
             painter.drawImage(region.x, region.y, array_view(region.pixels))
         transform = QTransform(*geometry.affine())
+        spacing = measuring_spacing(self)  # a user calibration first
         for document, selected in self.shown_documents():
             paint_annotations(
                 painter,
                 document,
                 transform,
                 frame.number,
-                pixel_spacing=frame.source.pixel_spacing,
+                pixel_spacing=spacing,
                 selected=selected,
                 screen=self.glyph_sizes,
             )

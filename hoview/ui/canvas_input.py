@@ -3,15 +3,18 @@
 :class:`CanvasInput` is the part of :class:`~hoview.ui.canvas.ViewerCanvas` that turns
 Qt input events into view-state changes; the canvas inherits it. The left button goes to
 the current tool; the middle button or space + drag pans; the right button changes the
-window (left/right the width, up/down the level); the wheel scrolls frames of a series
+window (left/right the width, up/down the level), and a right click that does not drag
+asks for the context menu (as does the Menu key); the wheel scrolls frames of a series
 and zooms a single image (Ctrl: always zoom). Holding Z shows the magnifier around the
 cursor (the wheel then changes its factor); releasing Z hides it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QCursor, QKeyEvent, QMouseEvent, QWheelEvent
+import math
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QCursor, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from hoview.display.attributes import Window
@@ -19,6 +22,8 @@ from hoview.display.viewport import ViewGeometry
 
 #: How much one wheel step zooms.
 ZOOM_STEP = 1.25
+#: A right press and release closer than this (screen pixels) are a click: the menu.
+MENU_CLICK_PX = 3.0
 
 #: Modifiers that make Z something else than the magnifier (Ctrl+Z is Undo).
 _MODIFIERS = (
@@ -30,6 +35,10 @@ _MODIFIERS = (
 
 class CanvasInput(QWidget):
     """Mouse and keyboard handling of a :class:`~hoview.ui.canvas.ViewerCanvas`."""
+
+    #: Emitted with (image point, global screen position) when the context menu is
+    #: asked for: a right click without a drag, or the Menu key (at the cursor).
+    context_menu_requested = Signal(object, QPoint)
 
     def _init_input(self) -> None:
         """Start with no drag under way and the space bar up."""
@@ -107,10 +116,26 @@ class CanvasInput(QWidget):
         self.state.set_window(window, from_file=False)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        """End a drag, or hand the release to the tool."""
+        """End a drag, or hand the release to the tool; a right click asks for the menu."""
         if self._drag is None:
             self.tool.release(self, event, self.screen_to_image(event.position()))
+        elif self._drag[0] == Qt.MouseButton.RightButton == event.button():
+            start, pos = self._drag[1], event.position()
+            if math.hypot(pos.x() - start.x(), pos.y() - start.y()) < MENU_CLICK_PX:
+                before = self._drag_start_window
+                if before is not None and self.state.window != before:  # a click keeps it
+                    self.state.set_window(before, from_file=False)
+                self._drag = None
+                where = event.globalPosition().toPoint()
+                self.context_menu_requested.emit(self.screen_to_image(pos), where)
         self._drag = None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt API
+        """Ask for the menu at the cursor on the Menu key (a right click asks on release)."""
+        event.accept()
+        if event.reason() != QContextMenuEvent.Reason.Mouse:
+            pos = QPointF(event.pos())
+            self.context_menu_requested.emit(self.screen_to_image(pos), event.globalPos())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """Hand double clicks to the tool (edit a label)."""

@@ -91,7 +91,7 @@ def overlay_layout(canvas: ViewerCanvas) -> OverlayLayout | None:
     if canvas.frame is None or not canvas.show_corner_text:
         return None
     font, font_key = _font(canvas)
-    lines = corner_lines(canvas)
+    lines = canvas.corner_text_lines()  # the canvas's own (a viewport may add a note)
     labels = canvas_edge_labels(canvas)
     rotation = canvas.geometry_state.rotation if canvas.geometry_state else 0
     spacing = canvas.frame.source.pixel_spacing

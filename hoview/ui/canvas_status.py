@@ -1,4 +1,4 @@
-"""What the status bar says: the pixel under the mouse, the window, zoom and frame."""
+"""What the status bar says: the pixel under the mouse, window, zoom, frame, calibration."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ def describe_point(canvas: ViewerCanvas, pos: QPointF) -> str:
 
 
 def status_line(canvas: ViewerCanvas, cursor_pos: QPointF | None) -> str:
-    """Return the status bar's line: the pixel under ``cursor_pos``, window, zoom, frame."""
+    """Return the status bar's line: the pixel under ``cursor_pos``, window, zoom, frame.
+
+    A user calibration is named at the end ("calibrated 0.5 mm/px").
+    """
     parts = []
     cursor = describe_point(canvas, cursor_pos) if cursor_pos is not None else ""
     if cursor:
@@ -48,4 +51,8 @@ def status_line(canvas: ViewerCanvas, cursor_pos: QPointF | None) -> str:
         parts.append(f"zoom {geometry.zoom * 100:.0f}%")
     if canvas.series is not None:
         parts.append(f"frame {canvas.frame_index + 1} / {len(canvas.series.frames)}")
+    session = canvas.session() if canvas.frame is not None else None
+    calibration = session.document.calibration if session is not None else None
+    if calibration is not None:
+        parts.append(f"calibrated {calibration.mm_per_pixel:.4g} mm/px")
     return "   ".join(parts)

@@ -28,8 +28,10 @@ from hoview.sources.raster import RASTER_SUFFIXES
 from hoview.ui.annotation_session import SaveState, SessionStore
 from hoview.ui.canvas import ViewerCanvas
 from hoview.ui.exports import ExportActions
+from hoview.ui.findings_panel import install_findings_panel
 from hoview.ui.frame_bar import FrameBar
 from hoview.ui.layers_panel import LayersPanel
+from hoview.ui.layouts import LayoutActions
 from hoview.ui.loader import Loader
 from hoview.ui.orientation_dialog import ask_orientation
 from hoview.ui.pacs_actions import PacsActions, split_references
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self.canvas, self.preferences, lambda: self._series, self)
         self._connect()
         self._build_menus()
+        self.findings_panel, self.findings_dock = install_findings_panel(self)
         self._show_start_screen()
 
     # --- building -----------------------------------------------------------------
@@ -146,9 +149,10 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self) -> None:
-        self.canvas.status_changed.connect(self.status_label.setText)
+        self.viewer.status_changed.connect(self.status_label.setText)  # the active viewport's
         self.canvas.frame_changed.connect(lambda *_: self._on_image_changed())
         self.series_panel.series_chosen.connect(self._on_series_chosen)
+        self.series_panel.series_activated.connect(self._on_series_chosen)
         self.series_panel.presentation_chosen.connect(self._on_presentation_chosen)
         self.presentation_panel.active_changed.connect(self.presentation_dock.setVisible)
         self.canvas.frame_painted.connect(self._on_frame_painted)
@@ -206,7 +210,7 @@ class MainWindow(QMainWindow):
                 self.addActions(self.exports.actions)
                 file_menu.addAction(self.exports.presentation_action)
                 file_menu.addSeparator()
-        self.view_specs = view_actions(self.canvas)
+        self.view_specs = view_actions(self.canvas, lambda: self.viewer.active_canvas)
         exports = [*self.exports.actions, self.exports.presentation_action]
         self.actions_by_text: dict[str, QAction] = {a.text(): a for a in exports}
         for spec in self.view_specs:
@@ -222,6 +226,10 @@ class MainWindow(QMainWindow):
         self.addAction(compare)
         menus["View"].addAction(compare)
         self.actions_by_text[compare.text()] = compare
+        self.layouts = LayoutActions(self.viewer, lambda: self._series, self)
+        self.layouts.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.layouts.add_to(menus["View"])
+        self.actions_by_text.update(self.layouts.actions)
         cine = self.frame_bar.play_action
         self.addAction(cine)
         menus["Image"].addAction(cine)
@@ -309,6 +317,7 @@ class MainWindow(QMainWindow):
             # Thumbnails once the canvas has shown the first series: they do not hold it up.
             self.series_panel.set_series(self._series, deferred=True, presentations=presentations)
         self.stack.setCurrentWidget(self.viewer)
+        self.viewer.clear_viewports()  # a new open: its first series in the primary viewport
         self._on_series_chosen(0)
         if not keep_panel:
             with QSignalBlocker(self.series_panel):  # series 0 is already on screen
@@ -338,6 +347,7 @@ class MainWindow(QMainWindow):
                 self._on_image_changed()
 
     def _on_presentation_chosen(self, entry: PresentationEntry) -> None:
+        self.viewer.set_active(self.canvas)  # presentation states are shown on the primary
         if self.canvas.series is not self._series[entry.series_index]:  # else: keep the view
             self._on_series_chosen(entry.series_index)
         self.canvas.set_frame_index(entry.frame_index)

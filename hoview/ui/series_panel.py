@@ -1,13 +1,17 @@
 """The series panel: one thumbnail per series, click to show it.
 
+A click shows the series in the active viewport, a double click too (even when the
+series is already the current row); a thumbnail dragged onto a viewport shows it there
+(the drag carries the series index as :data:`SERIES_MIME`).
+
 Under a series, one compact text row per presentation state drawing on its images
 ("Presentation state: <name>"); choosing one asks to show it over its image.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QIcon, QPixmap
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QIcon, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from hoview.display.pipeline import default_voi
@@ -18,6 +22,8 @@ from hoview.sources.base import Series
 from hoview.ui.presentation_states import PresentationEntry
 
 THUMBNAIL = 96
+#: Drag and drop format of a series thumbnail: the series index, as ASCII digits.
+SERIES_MIME = "application/x-hoview-series-index"
 #: Longest wait for the canvas's first paint before deferred thumbnails are drawn (ms).
 THUMBNAILS_AT_THE_LATEST_MS = 250
 
@@ -67,6 +73,8 @@ class SeriesPanel(QListWidget):
     series_chosen = Signal(int)
     #: Emitted with the :class:`PresentationEntry` the user chose.
     presentation_chosen = Signal(object)
+    #: Emitted with the index of a series double-clicked (into the active viewport).
+    series_activated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,10 +89,18 @@ class SeriesPanel(QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentRowChanged.connect(self._on_row_changed)
+        self.itemDoubleClicked.connect(self._on_double_clicked)
+        self.setDragEnabled(True)  # a thumbnail dropped on a viewport shows its series there
+        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self._series: list[Series] = []
         #: What each row shows: a series index (int) or a presentation state.
         self._rows: list[int | PresentationEntry] = []
         self._pending = False
+        #: While the left button is down on a row, the row it made current: chosen on
+        #: release, or not at all when the press starts a drag onto a viewport.
+        self._pressed_row: int | None = None
+        self._pressing = False
         self._thumbnail_timer = QTimer(self)
         self._thumbnail_timer.setSingleShot(True)
         self._thumbnail_timer.timeout.connect(self.render_thumbnails)
@@ -168,7 +184,56 @@ class SeriesPanel(QListWidget):
                 return row
         return -1
 
+    def series_at_row(self, row: int) -> int | None:
+        """Return the series index shown at ``row`` (``None``: a presentation state row)."""
+        if 0 <= row < len(self._rows) and isinstance(self._rows[row], int):
+            return int(self._rows[row])  # type: ignore[arg-type]
+        return None
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:  # noqa: N802 - Qt API
+        """Drag data of a series thumbnail: its index as :data:`SERIES_MIME`."""
+        data = QMimeData()
+        rows = [self.row(item) for item in items]
+        indices = [i for i in (self.series_at_row(r) for r in rows) if i is not None]
+        if indices:
+            data.setData(SERIES_MIME, str(indices[0]).encode("ascii"))
+        return data
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt API
+        """Return the drag formats: a series index."""
+        return [SERIES_MIME]
+
+    def _on_double_clicked(self, item: QListWidgetItem) -> None:
+        index = self.series_at_row(self.row(item))
+        if index is not None:
+            self.series_activated.emit(index)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """Hold the choice of a pressed row until the release (a drag chooses nothing)."""
+        self._pressing = event.button() == Qt.MouseButton.LeftButton
+        self._pressed_row = None
+        try:
+            super().mousePressEvent(event)
+        finally:
+            if self._pressed_row is None:
+                self._pressing = False
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """Choose the row the press made current."""
+        super().mouseReleaseEvent(event)
+        row, self._pressed_row, self._pressing = self._pressed_row, None, False
+        if row is not None:
+            self._on_row_changed(row)
+
+    def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802 - Qt API
+        """Drag a thumbnail onto a viewport: the press chose nothing."""
+        self._pressed_row, self._pressing = None, False
+        super().startDrag(supported)
+
     def _on_row_changed(self, row: int) -> None:
+        if self._pressing:
+            self._pressed_row = row
+            return
         if not 0 <= row < len(self._rows):
             return
         shown = self._rows[row]

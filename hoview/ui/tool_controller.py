@@ -1,7 +1,8 @@
 """The tool controller: one instance of each tool, their toolbar actions, edit commands.
 
-The tools themselves are in :mod:`hoview.ui.tools`; copy, paste and duplicate in
-:mod:`hoview.ui.clipboard`.
+The tools themselves are in :mod:`hoview.ui.tools` and :mod:`hoview.ui.measure_tools`;
+copy, paste and duplicate in :mod:`hoview.ui.clipboard`; the canvas's context menu in
+:mod:`hoview.ui.annotation_menu`.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from hoview.ui import clipboard
-from hoview.ui.annotation_edits import delete, edit_colour, edit_finding
+from hoview.ui.annotation_edits import delete, edit_colour, edit_finding, set_calibration
+from hoview.ui.annotation_menu import build_menu
+from hoview.ui.canvas_tool import ImagePoint
+from hoview.ui.measure_tools import AngleTool, CalibrateTool, CobbTool, GapTool
 from hoview.ui.tool_support import selected_ids
 from hoview.ui.tools import (
     AnnotationTool,
@@ -35,6 +40,20 @@ TOOLS = (
     ("arrow", "Arrow", ("A",), "Draw an arrow: drag from its start to the finding (A)"),
     ("text", "Text", ("T",), "Place text: click, then type (T)"),
     ("ruler", "Ruler", ("M",), "Measure a distance (M)"),
+    ("angle", "Angle", ("N",), "Measure an angle: click three points, the vertex second (N)"),
+    ("cobb", "Cobb angle", ("B",), "Cobb angle: drag along one end plate, then the other (B)"),
+    (
+        "gap",
+        "Gap",
+        ("G",),
+        "Measure a gap between bone surfaces (G); for a Brooker grade, right-click the arrow",
+    ),
+    (
+        "calibrate",
+        "Calibrate",
+        ("Shift+M",),
+        "Calibrate: drag along something of known size, then type its length (Shift+M)",
+    ),
 )
 
 
@@ -58,13 +77,16 @@ class ToolController(QObject):
     Attributes
     ----------
     tools : dict of str to AnnotationTool
-        ``"select"``, ``"arrow"``, ``"text"``, ``"ruler"``.
+        ``"select"``, ``"arrow"``, ``"text"``, ``"ruler"``, ``"angle"``, ``"cobb"``,
+        ``"gap"``, ``"calibrate"``.
     actions : dict of str to QAction
         The tool actions by the same names, in toolbar order, in the
         :class:`QActionGroup` :attr:`action_group`.
     edit_actions : dict of str to QAction
         ``"copy"``, ``"paste"``, ``"duplicate"``, ``"delete"``, ``"finding"``,
-        ``"colour"``.
+        ``"colour"``, ``"uncalibrate"`` (remove the image's user calibration).
+    context_menu : QMenu or None
+        The canvas's context menu last shown (a right click that did not drag).
     """
 
     #: Emitted with the name of the tool that became current.
@@ -80,6 +102,10 @@ class ToolController(QObject):
             "arrow": ArrowTool(),
             "text": TextTool(),
             "ruler": RulerTool(),
+            "angle": AngleTool(),
+            "cobb": CobbTool(),
+            "gap": GapTool(),
+            "calibrate": CalibrateTool(),
         }
         for tool in self.tools.values():
             tool.report = self.message.emit
@@ -103,12 +129,15 @@ class ToolController(QObject):
             ("delete", "&Delete", QKeySequence.StandardKey.Delete, self.delete),
             ("finding", "&Finding...", None, self.edit_finding),
             ("colour", "C&olour...", None, self.edit_colour),
+            ("uncalibrate", "Remove ca&libration", None, self.remove_calibration),
         ):
             action = QAction(text, self)
             if key is not None:
                 action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _checked=False, h=handler: self._on_edit_triggered(h))
             self.edit_actions[name] = action
+        self.context_menu: QMenu | None = None
+        canvas.context_menu_requested.connect(self._on_context_menu_requested)
         self._current = ""
         self.set_tool("select")
 
@@ -172,3 +201,44 @@ class ToolController(QObject):
     def edit_colour(self) -> int:
         """Ask for a colour and give it to the selection."""
         return edit_colour(self.canvas, self.selected())
+
+    def remove_calibration(self) -> bool:
+        """Remove the image's user calibration; return whether there was one."""
+        session = self.canvas.session()
+        if session is None or session.document.calibration is None:
+            self.message.emit("This image has no calibration to remove")
+            return False
+        removed = set_calibration(self.canvas, None)
+        if removed:
+            self.message.emit("Calibration removed: measurements use the file's spacing")
+        return removed
+
+    def measure_gap_for(self, arrow_id: str) -> None:
+        """Take the gap tool; the next gap drawn measures arrow ``arrow_id``'s finding."""
+        self.set_tool("gap")
+        gap = self.tools["gap"]
+        assert isinstance(gap, GapTool)
+        gap.measure_for(arrow_id)
+        self.message.emit("Drag from one bone surface to the opposing one: the gap for the arrow")
+
+    def show_context_menu(self, point: ImagePoint, where: QPoint) -> QMenu | None:
+        """Show the context menu for image ``point`` at global position ``where``.
+
+        Returns
+        -------
+        QMenu or None
+            The menu shown (also :attr:`context_menu`), or ``None`` when it would be empty.
+        """
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        menu = build_menu(self, point, self.canvas)
+        if menu.isEmpty():
+            menu.deleteLater()
+            self.context_menu = None
+            return None
+        self.context_menu = menu
+        menu.popup(where)
+        return menu
+
+    def _on_context_menu_requested(self, point: ImagePoint, where: QPoint) -> None:
+        self.show_context_menu(point, where)

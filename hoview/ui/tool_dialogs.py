@@ -1,4 +1,4 @@
-"""The small dialogs the annotation tools open: label, text, finding, colour.
+"""The small dialogs the annotation tools open: label, text, finding, colour, length.
 
 The tools (:mod:`hoview.ui.tools`) and the edits (:mod:`hoview.ui.annotation_edits`)
 call these through the module (``tool_dialogs.ask_label(...)``), so a test replaces any of them with
@@ -15,12 +15,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
 from hoview.annotations import Finding
+from hoview.annotations.brooker import GRADES as BROOKER_GRADES
+from hoview.annotations.brooker import is_heterotopic_ossification
+from hoview.annotations.calibration import MAX_LENGTH_MM
 
 #: Findings offered in the finding dialog (any other text may be typed).
 FINDINGS = (
@@ -34,7 +40,7 @@ FINDINGS = (
 )
 #: Grades offered in the finding dialog (Brooker's classification of heterotopic
 #: ossification around the hip; any other text may be typed).
-GRADES = ("Brooker I", "Brooker II", "Brooker III", "Brooker IV")
+GRADES = BROOKER_GRADES
 #: Laterality choices: the stored value and what the dialog shows.
 LATERALITIES = ((None, "none"), ("R", "right (R)"), ("L", "left (L)"), ("bilateral", "bilateral"))
 #: Longest finding or grade the model accepts.
@@ -97,8 +103,39 @@ def ask_colour(parent: QWidget | None, current: str | None) -> str | None:
     return colour.name() if colour.isValid() else None
 
 
+def ask_length_mm(parent: QWidget | None, pixels: float) -> float | None:
+    """Ask how long a calibration line really is, in millimetres.
+
+    Parameters
+    ----------
+    parent : QWidget or None
+        The dialog's parent (the canvas).
+    pixels : float
+        The line's length in image pixels (said in the dialog).
+
+    Returns
+    -------
+    float or None
+        The length in mm (more than 0), or ``None`` if cancelled.
+    """
+    value, ok = QInputDialog.getDouble(
+        parent,
+        "Calibrate",
+        f"The line is {pixels:.1f} pixels long. Its real length in mm:",
+        10.0,
+        0.01,
+        MAX_LENGTH_MM,
+        2,
+    )
+    return float(value) if ok and value > 0 else None
+
+
 class FindingDialog(QDialog):
     """Edit a structured finding: what is seen, which side, what grade.
+
+    The grade is the reader's choice (Brooker I-IV or free text). hoview's own
+    suggestion, made from the gaps measured for the finding, is shown beside it
+    (``suggestion``) and kept apart: "Use" copies it into the grade.
 
     Parameters
     ----------
@@ -106,6 +143,9 @@ class FindingDialog(QDialog):
         The finding the fields start with.
     parent : QWidget, optional
         Qt parent.
+    suggestion : str
+        Where hoview's suggested grade comes from, e.g. ``"suggested: Brooker III
+        from a 6.2 mm gap"``; ``""`` shows nothing.
 
     Attributes
     ----------
@@ -113,11 +153,18 @@ class FindingDialog(QDialog):
         Editable: a listed choice or free text.
     laterality_box : QComboBox
         None, right, left or bilateral.
+    suggestion_label : QLabel
+        The suggestion (hidden when there is none).
+    use_suggestion : QPushButton
+        Copies the suggested grade into the grade.
     """
 
-    def __init__(self, current: Finding | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: Finding | None = None, parent: QWidget | None = None, suggestion: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Finding")
+        self._current = current
         self.finding_box = _editable_combo(FINDINGS, current.finding if current else "")
         self.laterality_box = QComboBox()
         for value, text in LATERALITIES:
@@ -135,6 +182,19 @@ class FindingDialog(QDialog):
         layout.addRow("Finding:", self.finding_box)
         layout.addRow("Side:", self.laterality_box)
         layout.addRow("Grade:", self.grade_box)
+        suggested = current.suggested_grade if current else None
+        self.suggestion_label = QLabel(
+            suggestion or (f"suggested: {suggested}" if suggested else "")
+        )
+        self.use_suggestion = QPushButton("Use")
+        self.use_suggestion.setToolTip("Take hoview's suggestion as the grade")
+        self.use_suggestion.clicked.connect(lambda: self.grade_box.setEditText(suggested or ""))
+        row = QHBoxLayout()
+        row.addWidget(self.suggestion_label, 1)
+        row.addWidget(self.use_suggestion)
+        layout.addRow("", row)
+        for widget in (self.suggestion_label, self.use_suggestion):
+            widget.setVisible(bool(suggested))
         layout.addRow(self.buttons)
         self.finding_box.editTextChanged.connect(self._on_finding_text_changed)
         self._on_finding_text_changed(self.finding_box.currentText())
@@ -149,7 +209,16 @@ class FindingDialog(QDialog):
         if not text:
             return None
         grade = self.grade_box.currentText().strip() or None
-        return Finding(text, self.laterality_box.currentData(), grade)
+        current = self._current
+        suggested = current.suggested_grade if current is not None else None
+        kept = Finding(text, suggested_grade=suggested)
+        return Finding(
+            text,
+            self.laterality_box.currentData(),
+            grade,
+            suggested if is_heterotopic_ossification(kept) else None,
+            extra=current.extra if current is not None else {},
+        )
 
 
 def _editable_combo(choices: tuple[str, ...], text: str) -> QComboBox:
@@ -162,7 +231,9 @@ def _editable_combo(choices: tuple[str, ...], text: str) -> QComboBox:
     return box
 
 
-def edit_finding_dialog(parent: QWidget | None, current: Finding | None) -> Finding | None:
+def edit_finding_dialog(
+    parent: QWidget | None, current: Finding | None, suggestion: str = ""
+) -> Finding | None:
     """Ask for a structured finding.
 
     Parameters
@@ -171,6 +242,8 @@ def edit_finding_dialog(parent: QWidget | None, current: Finding | None) -> Find
         The dialog's parent (the canvas).
     current : Finding or None
         The finding the dialog starts with.
+    suggestion : str
+        Where hoview's suggested grade comes from (shown beside the grade).
 
     Returns
     -------
@@ -178,7 +251,7 @@ def edit_finding_dialog(parent: QWidget | None, current: Finding | None) -> Find
         The finding chosen, or ``None`` if cancelled. (OK needs a finding; removing
         one is ``annotation_edits.set_finding(canvas, ids, None)``.)
     """
-    dialog = FindingDialog(current, parent)
+    dialog = FindingDialog(current, parent, suggestion)
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.finding()

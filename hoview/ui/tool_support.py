@@ -1,7 +1,8 @@
 """What the annotation tools, the editing commands and the clipboard share.
 
 Which session may be edited, the selection, the layer new annotations go onto, keeping
-points within the image, and hit testing in screen pixels.
+points within the image, the spacing measurements use (a user calibration first), the
+Brooker suggestions brought up to date after an edit, and hit testing in screen pixels.
 """
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from PySide6.QtGui import (
 )
 
 from hoview.annotations import (
+    Angle,
     Annotation,
     AnnotationDocument,
     Circle,
+    CobbAngle,
     Ellipse,
     Layer,
     Style,
     Text,
 )
+from hoview.annotations.brooker import refresh_suggestions
 from hoview.annotations.model import POINT_MARGIN
 from hoview.annotations.style import ResolvedStyle
 from hoview.render.paint import drawn_style, painted_path
+from hoview.sources.spacing import Spacing, calibrated
 from hoview.ui.canvas_tool import ImagePoint, ToolContext
 
 if TYPE_CHECKING:
@@ -177,6 +182,28 @@ def new_fields(canvas: ToolContext, layer: Layer) -> dict[str, object]:
     }
 
 
+def measuring_spacing(canvas: ToolContext) -> Spacing | None:
+    """Return the spacing measurements on the frame shown use: a user calibration first.
+
+    ``None`` when lengths are in pixels (a raster image not yet calibrated).
+    """
+    frame = canvas.frame
+    if frame is None:
+        return None
+    session = canvas.session()
+    calibration = session.document.calibration if session is not None else None
+    return calibrated(frame.source.spacing, calibration.mm_per_pixel if calibration else None)
+
+
+def refresh_brooker(canvas: ToolContext, session: AnnotationSession) -> int:
+    """Bring the Brooker suggestions of ``session``'s arrows in line with their gaps.
+
+    Call it inside the history group of the edit that changed a gap (or the
+    calibration), so that one undo takes back both. Returns how many arrows changed.
+    """
+    return refresh_suggestions(session.document, measuring_spacing(canvas))
+
+
 def _distance_to_segment(p: ImagePoint, a: ImagePoint, b: ImagePoint) -> float:
     ax, ay = a
     vx, vy = b[0] - ax, b[1] - ay
@@ -195,7 +222,7 @@ def annotation_shape(
         annotation,
         canvas.image_transform(),
         screen=canvas.glyph_sizes,
-        pixel_spacing=canvas.frame.source.pixel_spacing,
+        pixel_spacing=measuring_spacing(canvas),
     )
 
 
@@ -218,7 +245,29 @@ def _far_from(canvas: ToolContext, annotation: Annotation, point: ImagePoint) ->
     points = annotation.points
     if len(points) == 1:
         return math.hypot(point[0] - points[0][0], point[1] - points[0][1]) > reach
-    return _distance_to_segment(point, points[0], points[1]) > reach
+    return _distance_to_lines(annotation, point) > reach
+
+
+def segments(annotation: Annotation) -> list[tuple[ImagePoint, ImagePoint]]:
+    """Return the straight lines an editable annotation draws between its points.
+
+    An angle's two arms meet at its vertex (the second point); a Cobb angle's two
+    lines are its points 1-2 and 3-4; an arrow, a ruler or a gap is one line.
+    """
+    points = annotation.points
+    if isinstance(annotation, Angle):
+        return [(points[0], points[1]), (points[1], points[2])]
+    if isinstance(annotation, CobbAngle):
+        return [(points[0], points[1]), (points[2], points[3])]
+    return list(itertools.pairwise(points))
+
+
+def _distance_to_lines(annotation: Annotation, point: ImagePoint) -> float:
+    """Return how far (image pixels) ``point`` is from the lines ``annotation`` draws."""
+    return min(
+        (_distance_to_segment(point, a, b) for a, b in segments(annotation)),
+        default=math.inf,
+    )
 
 
 def _extent(annotation: Annotation) -> tuple[float, float, float, float]:
@@ -248,9 +297,8 @@ def _hits(canvas: ToolContext, annotation: Annotation, point: ImagePoint) -> boo
         return False
     if isinstance(annotation, Text):
         return True
-    if annotation.editable:  # an arrow or a ruler: near its line
-        start, end = annotation.points
-        if _distance_to_segment(point, start, end) <= tolerance + style.line_width / 2:
+    if annotation.editable:  # an arrow, a ruler, a gap, an angle: near its lines
+        if _distance_to_lines(annotation, point) <= tolerance + style.line_width / 2:
             return True
     if path.contains(where):
         return True

@@ -34,7 +34,9 @@ from PySide6.QtGui import (
 
 from hoview.annotations import (
     Annotation,
+    AnnotationDocument,
     Arrow,
+    Gap,
     Layer,
     Ruler,
     Text,
@@ -62,8 +64,10 @@ from hoview.ui.tool_support import (
     ignore_message,
     is_editable,
     layer_problem,
+    measuring_spacing,
     new_fields,
     read_only_message,
+    refresh_brooker,
     select,
     selected_ids,
     target_layer,
@@ -277,6 +281,11 @@ class SelectTool(AnnotationTool):
         """End a drag where it is: the moves made so far are one undo step."""
         drag, self._drag = self._drag, None
         if drag is not None:
+            doc = drag.session.document
+            if drag.changed and any(
+                i in doc and isinstance(doc.get(i), Gap) for i in drag.originals
+            ):
+                refresh_brooker(canvas, drag.session)  # in the move's undo step
             drag.group.close()
             canvas.update()
         return drag
@@ -355,6 +364,9 @@ class SelectTool(AnnotationTool):
 class _TwoPointTool(AnnotationTool):
     """Press at the first point, drag, release at the second: an arrow or a ruler."""
 
+    #: Whether what is drawn goes onto a layer (it must then be shown and unlocked).
+    draws_on_layer = True
+
     def __init__(self) -> None:
         super().__init__()
         self._session: AnnotationSession | None = None
@@ -367,6 +379,13 @@ class _TwoPointTool(AnnotationTool):
     def _make(self, canvas: ToolContext, start: ImagePoint, end: ImagePoint) -> Annotation:
         raise NotImplementedError
 
+    def _layer_for(self, canvas: ToolContext, document: AnnotationDocument) -> Layer | None:
+        """Return the layer the new annotation goes onto (the gap tool's: its arrow's)."""
+        return target_layer(canvas, document)
+
+    def _check(self, canvas: ToolContext, annotation: Annotation) -> None:
+        """Raise ``ValueError`` if ``annotation`` may not be added (a gap's arrow)."""
+
     def press(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Start drawing at image ``point``."""
         if event.button() != Qt.MouseButton.LeftButton or canvas.session() is None:
@@ -375,9 +394,9 @@ class _TwoPointTool(AnnotationTool):
         session = self._session_for_edit(canvas)
         if session is None:
             return True
-        layer = target_layer(canvas, session.document)
+        layer = self._layer_for(canvas, session.document)
         problem = layer_problem(layer, session.document)
-        if problem:
+        if problem and self.draws_on_layer:
             self.report(problem)
             return True
         self._session, self._layer = session, layer
@@ -408,7 +427,9 @@ class _TwoPointTool(AnnotationTool):
             return True
         with session.history.group():  # the arrow and its label: one undo step
             try:
-                annotation = session.document.add(self._make(canvas, start, end))
+                made = self._make(canvas, start, end)
+                self._check(canvas, made)
+                annotation = session.document.add(made)
             except (TypeError, ValueError) as exc:
                 self.report(f"Nothing added: {exc}")
                 return True
@@ -435,7 +456,7 @@ class _TwoPointTool(AnnotationTool):
         default = DEFAULT_STYLE.resolve(columns, rows)
         style = glyph_style(resolved, canvas.zoom or 1.0, canvas.glyph_sizes, default)
         transform = canvas.image_transform()
-        spacing = canvas.frame.source.pixel_spacing
+        spacing = measuring_spacing(canvas)
         return annotation_path(annotation, style, spacing, transform), style
 
     def paint(self, canvas: ToolContext, painter: QPainter, transform: QTransform) -> None:

@@ -64,19 +64,32 @@ def _undo(canvas: ViewerCanvas, redo: bool = False) -> None:
         session.history.redo() if redo else session.history.undo()
 
 
-def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
-    """Return the View and Edit actions of the canvas, with their shortcuts."""
+def view_actions(
+    canvas: ViewerCanvas, active: Callable[[], ViewerCanvas] | None = None
+) -> list[ActionSpec]:
+    """Return the View and Edit actions, with their shortcuts.
+
+    Parameters
+    ----------
+    canvas : ViewerCanvas
+        The primary canvas: annotations (show / hide, undo, redo) and the viewer's
+        flags (corner text, anonymous mode, overlays) are its.
+    active : callable, optional
+        Returns the active viewport's canvas, which fit, zoom, invert, rotate, flip,
+        reset, the magnifier, frames and window presets act on (default: ``canvas``).
+    """
+    now: Callable[[], ViewerCanvas] = active if active is not None else (lambda: canvas)
     specs = [
-        ActionSpec("View", "Fit to window", ("F",), canvas.fit),
-        ActionSpec("View", "Actual size (1:1)", ("Ctrl+1",), canvas.actual_size),
-        ActionSpec("View", "Zoom in", ("+", "="), lambda: canvas.zoom_by(ZOOM_STEP)),
-        ActionSpec("View", "Zoom out", ("-",), lambda: canvas.zoom_by(1 / ZOOM_STEP)),
-        ActionSpec("View", "Invert", ("I",), lambda: canvas.set_invert(not canvas.invert)),
-        ActionSpec("View", "Rotate clockwise", ("R",), lambda: canvas.rotate(90)),
-        ActionSpec("View", "Rotate counter-clockwise", ("Shift+R",), lambda: canvas.rotate(-90)),
-        ActionSpec("View", "Flip horizontal", ("Shift+H",), lambda: canvas.flip(True)),
-        ActionSpec("View", "Flip vertical", ("Shift+V",), lambda: canvas.flip(False)),
-        ActionSpec("View", "Reset view", ("Ctrl+R",), canvas.reset),
+        ActionSpec("View", "Fit to window", ("F",), lambda: now().fit()),
+        ActionSpec("View", "Actual size (1:1)", ("Ctrl+1",), lambda: now().actual_size()),
+        ActionSpec("View", "Zoom in", ("+", "="), lambda: now().zoom_by(ZOOM_STEP)),
+        ActionSpec("View", "Zoom out", ("-",), lambda: now().zoom_by(1 / ZOOM_STEP)),
+        ActionSpec("View", "Invert", ("I",), lambda: now().set_invert(not now().invert)),
+        ActionSpec("View", "Rotate clockwise", ("R",), lambda: now().rotate(90)),
+        ActionSpec("View", "Rotate counter-clockwise", ("Shift+R",), lambda: now().rotate(-90)),
+        ActionSpec("View", "Flip horizontal", ("Shift+H",), lambda: now().flip(True)),
+        ActionSpec("View", "Flip vertical", ("Shift+V",), lambda: now().flip(False)),
+        ActionSpec("View", "Reset view", ("Ctrl+R",), lambda: now().reset()),
         ActionSpec("View", "Show / hide annotations", ("H",), lambda: _toggle_annotations(canvas)),
         ActionSpec("View", "Corner text", ("C",), lambda: _flip_flag(canvas, "corner_text")),
         ActionSpec(
@@ -85,16 +98,16 @@ def view_actions(canvas: ViewerCanvas) -> list[ActionSpec]:
         ActionSpec("View", "DICOM overlays", ("O",), lambda: _flip_flag(canvas, "overlays")),
         # Held Z (the canvas's own key, not a shortcut: it must see the release) shows it too.
         ActionSpec(
-            "View", "Magnifier", ("Shift+Z",), lambda: _toggle_magnifier(canvas), checkable=True
+            "View", "Magnifier", ("Shift+Z",), lambda: _toggle_magnifier(now()), checkable=True
         ),
-        ActionSpec("Image", "Next frame", ("PgDown",), lambda: _step(canvas, 1)),
-        ActionSpec("Image", "Previous frame", ("PgUp",), lambda: _step(canvas, -1)),
+        ActionSpec("Image", "Next frame", ("PgDown",), lambda: _step(now(), 1)),
+        ActionSpec("Image", "Previous frame", ("PgUp",), lambda: _step(now(), -1)),
         ActionSpec("Edit", "Undo", ("Ctrl+Z",), lambda: _undo(canvas)),
         ActionSpec("Edit", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), lambda: _undo(canvas, True)),
     ]
     for n in range(1, 10):
         specs.append(
-            ActionSpec("Window", f"Preset {n}", (str(n),), lambda n=n: apply_preset(canvas, n))
+            ActionSpec("Window", f"Preset {n}", (str(n),), lambda n=n: apply_preset(now(), n))
         )
     return specs
 

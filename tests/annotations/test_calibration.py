@@ -97,3 +97,33 @@ def test_every_version_1_sidecar_still_opens():
         {"id": "a1", "kind": "arrow", "layer": "findings", "frame": 1, "points": [[1, 1], [9, 9]]}
     ]
     assert len(document_from_json(data)) == 1
+
+
+def test_calibrating_is_one_undo_step_with_the_suggestions_it_changes():
+    from hoview.annotations import Finding, Gap, History
+    from hoview.annotations.brooker import refresh_suggestions
+
+    document = AnnotationDocument(IDENTITY)
+    arrow = document.add(
+        Arrow(tail=(10, 10), head=(50, 50), finding=Finding("heterotopic ossification"))
+    )
+    document.add(Gap(start=(60, 60), end=(60, 100), arrow=arrow.id))  # 40 px
+    history = History(document)
+    events = []
+    document.events.connect(lambda event: events.append(event.type))
+    with history.group("Calibrate"):
+        # 100 px is 20 mm: the gap is 8 mm, Brooker III.
+        document.set_calibration(Calibration(start=(0, 0), end=(100, 0), length_mm=20, date=T0))
+        refresh_suggestions(document, document.calibration.spacing)
+    assert document.get(arrow.id).finding.suggested_grade == "Brooker III"
+    assert "calibration_changed" in events
+    history.undo()
+    assert document.calibration is None
+    assert document.get(arrow.id).finding.suggested_grade is None
+    history.redo()
+    assert document.calibration.mm_per_pixel == pytest.approx(0.2)
+    assert document.get(arrow.id).finding.suggested_grade == "Brooker III"
+    document.set_calibration(None)
+    assert document.calibration is None
+    history.undo()
+    assert document.calibration is not None
