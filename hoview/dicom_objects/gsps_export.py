@@ -223,7 +223,7 @@ def build_gsps(
     ]
     calibration = document.calibration
     if calibration is not None:  # a user calibration overrides the file's spacing
-        pixel_spacing = calibrated(None, calibration.mm_per_pixel)
+        pixel_spacing = calibrated(None, calibration)
     builder = GraphicsBuilder(image, document, pixel_spacing)
     for annotation in annotations:
         builder.add(annotation)

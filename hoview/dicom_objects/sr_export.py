@@ -305,8 +305,7 @@ def export_sr(path: Path, out: Path, *, deidentify: bool = False) -> str:
     if image is None:
         raise HoviewError(path, "not a DICOM image: a structured report references DICOM images")
     document = load(path, source.identity)
-    calibration = document.calibration  # a user calibration first
-    spacing = calibrated(source.spacing, calibration.mm_per_pixel if calibration else None)
+    spacing = calibrated(source.spacing, document.calibration)  # a user calibration first
     try:
         with warnings.catch_warnings():
             # highdicom's warnings quote header values (a patient's name): keep them

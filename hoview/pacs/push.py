@@ -59,8 +59,7 @@ def build_objects(
     if image is None:
         raise HoviewError(path, "not a DICOM image: only DICOM images can be stored to a PACS")
     document = load(path, source.identity)
-    calibration = document.calibration
-    spacing = calibrated(source.spacing, calibration.mm_per_pixel if calibration else None)
+    spacing = calibrated(source.spacing, document.calibration)
     objects: dict[str, Dataset] = {}
     notes: list[str] = []
     if gsps:

@@ -58,7 +58,7 @@ def document_spacing(
     if calibration is None:
         return spacing
     file_spacing = spacing if isinstance(spacing, Spacing) else None
-    return calibrated(file_spacing, calibration.mm_per_pixel)
+    return calibrated(file_spacing, calibration)
 
 
 def measure_glyphs(

@@ -22,7 +22,7 @@ A malformed value (zero, negative, not a number, not two numbers) counts as abse
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pydicom is loaded by whoever has a data set; raster images never need it
     from pydicom.dataset import Dataset
@@ -111,20 +111,29 @@ def spacing_source(spacing: tuple[float, float] | None) -> str:
     return getattr(spacing, "source", PIXEL_SPACING)
 
 
-def calibrated(spacing: Spacing | None, mm_per_pixel: float | None) -> Spacing | None:
+class _Calibration(Protocol):
+    """A user calibration: :class:`hoview.annotations.calibration.Calibration`."""
+
+    @property
+    def mm_per_pixel(self) -> float: ...
+
+
+def calibrated(spacing: Spacing | None, calibration: _Calibration | float | None) -> Spacing | None:
     """Return the spacing measurements use: a user calibration's, else ``spacing``.
 
     Parameters
     ----------
     spacing : Spacing or None
         What the image file gives (:func:`read_spacing`), ``None`` for none.
-    mm_per_pixel : float or None
-        The user calibration's spacing
-        (:attr:`hoview.annotations.calibration.Calibration.mm_per_pixel`), or ``None``.
+    calibration : Calibration or float or None
+        The document's user calibration
+        (:attr:`hoview.annotations.model.AnnotationDocument.calibration`), or its
+        spacing in mm per pixel, or ``None``.
     """
-    if mm_per_pixel is None:
+    if calibration is None:
         return spacing
-    return Spacing(mm_per_pixel, mm_per_pixel, USER_CALIBRATION)
+    mm = calibration if isinstance(calibration, (int, float)) else calibration.mm_per_pixel
+    return Spacing(mm, mm, USER_CALIBRATION)
 
 
 def read_spacing(ds: Dataset) -> Spacing | None:

@@ -111,8 +111,7 @@ def grade_text(finding: Finding | None) -> str:
 
 def measuring_spacing(source: ImageSource, document: AnnotationDocument) -> Spacing | None:
     """Return the spacing ``document``'s measurements use: its user calibration first."""
-    calibration = document.calibration
-    return calibrated(source.spacing, calibration.mm_per_pixel if calibration else None)
+    return calibrated(source.spacing, document.calibration)
 
 
 def _centre(annotation: Annotation) -> tuple[float, float]:

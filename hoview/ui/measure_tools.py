@@ -386,14 +386,12 @@ class CalibrateTool(_TwoPointTool):
 
     def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
         """Ask the line's real length and calibrate the image (a click does nothing)."""
-        session = self._session
-        if session is None:
+        if self._session is None:
             return False
-        offset = event.position() - self._start_pos
-        start, end = self._start, clamp_point(session.document, point)
-        self.cancel(canvas)
-        if math.hypot(offset.x(), offset.y()) < CLICK_PX or session is not canvas.session():
+        dragged = self._dragged(canvas, event, point)
+        if dragged is None:
             return True
+        session, start, end = dragged
         pixels = math.hypot(end[0] - start[0], end[1] - start[1])
         if pixels < MIN_LINE_PX:
             self.report(f"Not calibrated: draw a line of at least {MIN_LINE_PX:g} pixels")

@@ -192,7 +192,7 @@ def measuring_spacing(canvas: ToolContext) -> Spacing | None:
         return None
     session = canvas.session()
     calibration = session.document.calibration if session is not None else None
-    return calibrated(frame.source.spacing, calibration.mm_per_pixel if calibration else None)
+    return calibrated(frame.source.spacing, calibration)
 
 
 def refresh_brooker(canvas: ToolContext, session: AnnotationSession) -> int:

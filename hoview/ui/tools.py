@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from contextlib import ExitStack
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -415,16 +415,30 @@ class _TwoPointTool(AnnotationTool):
         canvas.update()
         return True
 
-    def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
-        """Add the annotation, unless the mouse hardly moved (a click makes nothing)."""
+    def _dragged(
+        self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint
+    ) -> tuple[Any, ImagePoint, ImagePoint] | None:
+        """End the drag; return ``(session, start, end)`` when it drew a line, else None.
+
+        A click (the mouse hardly moved) or an image changed meanwhile draws nothing.
+        """
         session = self._session
-        if session is None:
-            return False
+        assert session is not None
         offset = event.position() - self._start_pos
         start, end = self._start, clamp_point(session.document, point)
         self.cancel(canvas)
         if math.hypot(offset.x(), offset.y()) < CLICK_PX or session is not canvas.session():
+            return None
+        return session, start, end
+
+    def release(self, canvas: ToolContext, event: QMouseEvent, point: ImagePoint) -> bool:
+        """Add the annotation, unless the mouse hardly moved (a click makes nothing)."""
+        if self._session is None:
+            return False
+        dragged = self._dragged(canvas, event, point)
+        if dragged is None:
             return True
+        session, start, end = dragged
         with session.history.group():  # the arrow and its label: one undo step
             try:
                 made = self._make(canvas, start, end)

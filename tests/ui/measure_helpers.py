@@ -48,6 +48,25 @@ def raster_film(folder: Path, sample_data_dir: Path) -> Path:
     return folder / "pelvis_ap.png"
 
 
+def tool_canvas(qtbot, film: Path, centre: tuple[float, float], author: str | None = None):
+    """Show ``film`` on a 900 x 780 canvas with the tools, at zoom 1 centred on ``centre``."""
+    from hoview.sources import open_path
+    from hoview.ui.canvas import ViewerCanvas
+    from hoview.ui.tool_controller import ToolController
+
+    canvas = ViewerCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(900, 780)
+    canvas.set_series(open_path(film).series[0])
+    if author is not None:
+        canvas.author = author
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.controller = ToolController(canvas)
+    one_to_one(canvas, centre)
+    return canvas
+
+
 def one_to_one(canvas, centre: tuple[float, float]) -> None:
     """Show the image at zoom 1 with image point ``centre`` in the middle of the canvas."""
     geometry = replace(canvas.state.geometry, zoom=1.0, center_x=centre[0], center_y=centre[1])

@@ -18,16 +18,15 @@ from measure_helpers import (
     menu_texts,
     one_to_one,
     screen,
+    tool_canvas,
 )
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
 
 from hoview.annotations import Finding, Gap
 from hoview.annotations.measures import measure
-from hoview.sources import open_path
 from hoview.ui import tool_dialogs
 from hoview.ui.annotation_menu import BRIDGING, MEASURE_GAP
-from hoview.ui.tool_controller import ToolController
 from hoview.ui.tool_support import measuring_spacing
 
 L_HIP = "dx-l-hip"  # tail (1840, 560), head (1678, 690); grade "Brooker II"
@@ -47,17 +46,7 @@ def film(tmp_path, sample_data_dir):
 @pytest.fixture
 def canvas(qtbot, film):
     """The film on a canvas of 900 x 780 at zoom 1, centred near the left hip."""
-    from hoview.ui.canvas import ViewerCanvas
-
-    canvas = ViewerCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(900, 780)
-    canvas.set_series(open_path(film).series[0])
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    canvas.controller = ToolController(canvas)
-    one_to_one(canvas, (1600, 800))
-    return canvas
+    return tool_canvas(qtbot, film, (1600, 800))
 
 
 def arrow(canvas):

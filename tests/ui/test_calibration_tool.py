@@ -19,21 +19,19 @@ from measure_helpers import (
     dicom_film,
     drag,
     menu_texts,
-    one_to_one,
     raster_film,
     screen,
+    tool_canvas,
 )
 from PySide6.QtCore import Qt
 
 from hoview.annotations import Gap, Ruler
 from hoview.annotations.measures import measure
 from hoview.render.qimage import qimage_to_array
-from hoview.sources import open_path
 from hoview.ui import tool_dialogs
 from hoview.ui.annotation_menu import MEASURE_GAP, REMOVE_CALIBRATION
 from hoview.ui.annotation_session import SaveState
 from hoview.ui.measure_tools import CalibrateTool
-from hoview.ui.tool_controller import ToolController
 from hoview.ui.tool_support import measuring_spacing
 
 P_HIP_MIDDLE = (1759, 625)  # the PNG's left-hip arrow "png-l-hip"
@@ -63,18 +61,7 @@ def asked(monkeypatch):
 
 
 def show(qtbot, path):
-    from hoview.ui.canvas import ViewerCanvas
-
-    canvas = ViewerCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(900, 780)
-    canvas.set_series(open_path(path).series[0])
-    canvas.author = "Dr Tester"
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    canvas.controller = ToolController(canvas)
-    one_to_one(canvas, (1600, 800))
-    return canvas
+    return tool_canvas(qtbot, path, (1600, 800), author="Dr Tester")
 
 
 @pytest.fixture

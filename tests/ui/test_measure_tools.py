@@ -10,14 +10,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from measure_helpers import click, dicom_film, drag, image_point, one_to_one, screen
+from measure_helpers import click, dicom_film, drag, image_point, screen, tool_canvas
 from PySide6.QtCore import Qt
 
 from hoview.annotations import Angle, CobbAngle
 from hoview.annotations.measures import measure
-from hoview.sources import open_path
 from hoview.ui.measure_tools import AngleTool, CobbTool
-from hoview.ui.tool_controller import ToolController
 from hoview.ui.tool_support import measuring_spacing
 from hoview.ui.toolbar import load_icon
 
@@ -35,18 +33,7 @@ def film(tmp_path, sample_data_dir):
 @pytest.fixture
 def canvas(qtbot, film):
     """The film on a canvas of 900 x 780 at zoom 1, centred on (1000, 850)."""
-    from hoview.ui.canvas import ViewerCanvas
-
-    canvas = ViewerCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(900, 780)
-    canvas.set_series(open_path(film).series[0])
-    canvas.author = "Dr Tester"
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    canvas.controller = ToolController(canvas)
-    one_to_one(canvas, (1000, 850))
-    return canvas
+    return tool_canvas(qtbot, film, (1000, 850), author="Dr Tester")
 
 
 def added(canvas, kind):
