@@ -18,6 +18,9 @@ from pathlib import Path
 from benchmarks import data, qt
 from benchmarks.timing import Row, interleaved, ms
 
+#: At most this many times the time of pydicom's read alone (issue 15).
+TARGET = 1.5
+
 
 def _reset() -> None:
     """Forget what an earlier open of the same file left: decoded frames, tables, text."""
@@ -56,9 +59,8 @@ def rows(sizes: data.Sizes, window, watch) -> list[Row]:  # noqa: ANN001
 
     out = []
     raw = data.dx_files(sizes.dx_side)[0]
-    jls = data.dx_files(sizes.dx_side, jpegls=True)[0]
     mp = sizes.dx_side**2 / 1e6
-    for rid, path, kind in (("B1", raw, "uncompressed"), ("B1-jls", jls, "JPEG-LS")):
+    for rid, path, kind in (("B1", raw, "uncompressed"),):  # B1-jls: b1_codec
         times: dict[str, list[float]] = {"hoview": []}
         in_window = _through_window(window, watch, path)
 
@@ -78,8 +80,8 @@ def rows(sizes: data.Sizes, window, watch) -> list[Row]:  # noqa: ANN001
                 ms(hoview_time),
                 ms(base),
                 hoview_time / base,
-                "<= 1.2x",
-                hoview_time / base <= 1.2,
+                f"<= {TARGET:g}x",
+                hoview_time / base <= TARGET,
             )
         )
     canvas = qt.canvas_alone()
@@ -98,8 +100,8 @@ def rows(sizes: data.Sizes, window, watch) -> list[Row]:  # noqa: ANN001
             ms(medians["hoview"]),
             ms(medians["baseline"]),
             ratio,
-            "<= 1.2x",
-            ratio <= 1.2,
+            f"<= {TARGET:g}x",
+            ratio <= TARGET,
         )
     )
     canvas.close()

@@ -5,8 +5,11 @@ check, build the model) against ``json.loads`` of the file's bytes (read include
 Save: ``save`` (serialise, then an atomic write: temporary file, fsync, backup,
 rename) against ``json.dumps`` of the same data written with ``Path.write_text``; and
 the serialisation alone (``codec.dumps`` against ``json.dumps``).
-Repaint: the real canvas, 1280 x 1024, fitted, every arrow visible, against the same
-repaint with annotations hidden.
+Repaint (B5-paint, B5-paint-100): a window change and the repaint of the real canvas,
+1280 x 1024, fitted, every arrow visible (10,000, then 100), against the same on a canvas
+with annotations hidden. Pan (B5-pan): a pan by 40 screen pixels and its repaint at 200 % zoom (the
+image larger than the viewport), against the same with annotations hidden. The first
+paint, which draws every arrow, is not timed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from pathlib import Path
 
 from benchmarks import data, qt
 from benchmarks.timing import Row, interleaved, ms
+
+#: Arrows of the light case of B5-paint-100.
+FEW_ARROWS = 100
+#: The B5-pan zoom (screen pixels per image pixel: 200 %) and each pan's step (screen pixels).
+PAN_ZOOM = 2.0
+PAN_PX = 40
 
 
 def rows(sizes: data.Sizes) -> list[Row]:
@@ -55,19 +64,10 @@ def rows(sizes: data.Sizes) -> list[Row]:
             },
             sizes.repeats,
         )
-        canvas = qt.canvas_alone()
-        canvas.set_series(open_path(image).series[0])
-        canvas.repaint()
-
-        def shown(on: bool):  # noqa: ANN202
-            def run() -> None:
-                canvas.show_annotations = on
-                canvas.repaint()
-
-            return run
-
-        paint = interleaved({"hoview": shown(True), "baseline": shown(False)}, sizes.repeats)
-        canvas.close()
+        paint = _window_changes(open_path(image).series[0], sizes.repeats)
+        few_image = data.annotated_dx(sizes.dx_side, FEW_ARROWS)
+        paint_few = _window_changes(open_path(few_image).series[0], sizes.repeats)
+        pan = _pans(open_path(image).series[0], sizes.repeats)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -90,7 +90,7 @@ def rows(sizes: data.Sizes) -> list[Row]:
             load,
             "hoview",
             "baseline",
-            3,
+            2.5,
         ),
         row(
             "B5-save",
@@ -110,10 +110,93 @@ def rows(sizes: data.Sizes) -> list[Row]:
         ),
         row(
             "B5-paint",
-            f"canvas repaint at fit with {n} vs without annotations",
+            f"window change repaint at fit with {n} vs without annotations",
             paint,
             "hoview",
             "baseline",
-            None,
+            1.5,
+        ),
+        row(
+            "B5-paint-100",
+            f"window change repaint at fit with {FEW_ARROWS} arrows vs without annotations",
+            paint_few,
+            "hoview",
+            "baseline",
+            1.2,
+        ),
+        row(
+            "B5-pan",
+            f"pan repaint ({PAN_PX} px at {PAN_ZOOM:.0%} zoom) with {n} vs without annotations",
+            pan,
+            "hoview",
+            "baseline",
+            3,
         ),
     ]
+
+
+def _canvases(series) -> tuple:  # noqa: ANN001
+    """Two canvases of :data:`qt.VIEWPORT` over ``series``: annotations shown, hidden."""
+    shown, hidden = qt.canvas_alone(), qt.canvas_alone()
+    for canvas in (shown, hidden):
+        canvas.set_series(series)
+    hidden.set_annotations_override(False)
+    for canvas in (shown, hidden):
+        canvas.repaint()  # the first paint (draws every arrow once) is not timed
+    return shown, hidden
+
+
+def _window_changes(series, repeats: int) -> dict[str, float]:  # noqa: ANN001
+    """Median seconds of a window change and its repaint, fitted, with and without arrows."""
+    from hoview.display.pipeline import Window
+
+    canvases = _canvases(series)
+    turns = [0, 0]
+
+    def change(k: int):  # noqa: ANN202
+        canvas = canvases[k]
+
+        def run() -> None:
+            turns[k] += 1
+            canvas.set_window(Window(1800.0 + 100 * (turns[k] % 2), 2500.0))
+            canvas.repaint()
+
+        return run
+
+    # a few milliseconds each: more turns than the slow rows, for a steadier median
+    medians = interleaved({"hoview": change(0), "baseline": change(1)}, max(repeats * 4, 4))
+    for canvas in canvases:
+        canvas.close()
+    return medians
+
+
+def _pans(series, repeats: int) -> dict[str, float]:  # noqa: ANN001
+    """Median seconds of a pan by :data:`PAN_PX` and its repaint, with and without arrows.
+
+    The zoom is :data:`PAN_ZOOM` (the full-size image is larger than the viewport);
+    the pans go right four times, then left four times, and so on.
+    """
+    from dataclasses import replace
+
+    canvases = _canvases(series)
+    for canvas in canvases:
+        canvas.set_geometry(replace(canvas.state.geometry, zoom=PAN_ZOOM))
+        canvas.repaint()
+    turns = [0, 0]
+
+    def pan(k: int):  # noqa: ANN202
+        canvas = canvases[k]
+
+        def run() -> None:
+            step = PAN_PX if (turns[k] // 4) % 2 == 0 else -PAN_PX
+            turns[k] += 1
+            start = replace(canvas.state.geometry, width=canvas.width(), height=canvas.height())
+            canvas.pan_by(start, step, 0)
+            canvas.repaint()
+
+        return run
+
+    medians = interleaved({"hoview": pan(0), "baseline": pan(1)}, max(repeats, 8))
+    for canvas in canvases:
+        canvas.close()
+    return medians

@@ -44,8 +44,8 @@ class Sizes:
     step_slices: int  # slices stepped through in B4
     repeats: int  # timed runs per figure (the median is reported)
     child_repeats: int  # child processes per B3 figure
-    pacs_instances: int = 500  # the CT study on the local Orthanc (B7)
-    pacs_small: int = 100  # the smaller study B7-memory compares it with
+    pacs_instances: int = 500  # the CT study on the local Orthanc (B9)
+    pacs_small: int = 100  # the smaller study B9-memory compares it with
 
 
 FULL = Sizes("full", 2880, 1000, 512, 10_000, 12, 300, 9, 5)
@@ -225,7 +225,7 @@ def ct_series(slices: int, side: int) -> Path:
 
 
 def pacs_study(instances: int, side: int) -> list[Path]:
-    """The files of a CT study of ``instances`` slices ``side`` x ``side`` for the PACS (B7).
+    """The files of a CT study of ``instances`` slices ``side`` x ``side`` for the PACS (B9).
 
     One series, 16 bits, uncompressed; each size is a study of its own (its own Study
     Instance UID), so the 500- and the 100-instance study live side by side on a server.
@@ -307,3 +307,55 @@ def montage_films(side: int, count: int) -> list[Path]:
 def sidecar_json(path: Path) -> object:
     """The sidecar's parsed JSON (what the json baseline works on)."""
     return json.loads(path.read_bytes())
+
+
+#: The compressed syntaxes of the B1-codec rows: row suffix -> (Transfer Syntax UID, name).
+CODEC_SYNTAXES = {
+    "jls": ("1.2.840.10008.1.2.4.80", "JPEG-LS lossless"),
+    "j2k": ("1.2.840.10008.1.2.4.90", "JPEG 2000 lossless"),
+    "htj2k": ("1.2.840.10008.1.2.4.201", "HTJ2K lossless"),
+    "jpegll": ("1.2.840.10008.1.2.4.70", "JPEG lossless SV1"),
+    "rle": ("1.2.840.10008.1.2.5", "RLE lossless"),
+}
+
+
+def _compress_dx(raw: Path, kind: str, out: Path) -> None:
+    """Write ``raw`` (an uncompressed DX) to ``out`` in the syntax ``kind`` names.
+
+    JPEG-LS (pyjpegls), JPEG 2000 (pylibjpeg-openjpeg) and RLE through pydicom's own
+    ``Dataset.compress``; HTJ2K, which pydicom 3 cannot encode, through imagecodecs
+    (OpenJPH); JPEG lossless SV1, which neither can, through DCMTK's ``dcmcjpeg``.
+    """
+    import subprocess
+
+    import pydicom
+    from pydicom.encaps import encapsulate
+
+    syntax = UID(CODEC_SYNTAXES[kind][0])
+    if kind == "jpegll":
+        subprocess.run(["dcmcjpeg", "+e1", str(raw), str(out)], check=True, capture_output=True)
+        return
+    ds = pydicom.dcmread(raw)
+    if kind == "htj2k":
+        import imagecodecs  # a benchmark-only tool: pip install imagecodecs
+
+        stream = imagecodecs.htj2k_encode(ds.pixel_array, reversible=True)
+        ds.PixelData = encapsulate([bytes(stream)])
+        ds["PixelData"].VR = "OB"
+        ds.file_meta.TransferSyntaxUID = syntax
+    else:
+        plugin = {"jls": "pyjpegls", "j2k": "pylibjpeg", "rle": "pydicom"}[kind]
+        ds.compress(syntax, encoding_plugin=plugin, generate_instance_uid=False)
+    ds.save_as(out, enforce_file_format=True)
+
+
+def dx_codec_file(side: int, kind: str) -> Path:
+    """The DX of :func:`dx_files` (``side`` x ``side``, 12 bits) compressed as ``kind``.
+
+    ``kind`` is a key of :data:`CODEC_SYNTAXES`; the pixels are the same in each.
+    """
+
+    def make(folder: Path) -> None:
+        _compress_dx(dx_files(side)[0], kind, folder / "dx.dcm")
+
+    return _cached(f"dx-codec-{kind}-{side}", make) / "dx.dcm"

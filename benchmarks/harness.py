@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 import traceback
@@ -10,39 +11,36 @@ import traceback
 from benchmarks import data
 from benchmarks.timing import Row, machine, table
 
-GROUPS = ("B1", "B2", "B3", "B5", "B6", "B7")  # B4 is measured with B3 (same series, same child)
+#: Group -> the module whose ``rows(sizes[, window, watch])`` measures it. B4 is measured
+#: with B3 (same series, same child), B8 with B7 (the same command-line runs).
+MODULES = {
+    "B1": "b1_first_frame",
+    "B1C": "b1_codec",
+    "B2": "b2_window",
+    "B3": "b3_series",
+    "B5": "b5_sidecar",
+    "B6": "b6_montage",
+    "B7": "b7_cli",
+    "B9": "b9_pacs",
+}
+GROUPS = tuple(MODULES)
+#: Groups that drive the main window (made once, shared).
+_IN_WINDOW = ("B1", "B1C")
+#: Row-id prefixes measured inside another group.
+_ALIASES = {"B4": "B3", "B8": "B7", "B1-CODEC": "B1C"}
 
 
 def _group(name: str, sizes: data.Sizes, shared: dict) -> list[Row]:
+    module = importlib.import_module(f"benchmarks.{MODULES[name]}")
+    if name not in _IN_WINDOW:
+        return module.rows(sizes)
     from benchmarks import qt
 
-    if name in ("B1", "B2", "B5") and "window" not in shared:
+    if "window" not in shared:
         qt.application()
         shared["watch"] = qt.PaintWatch()
         shared["window"] = qt.main_window()
-    if name == "B1":
-        from benchmarks import b1_first_frame
-
-        return b1_first_frame.rows(sizes, shared["window"], shared["watch"])
-    if name == "B2":
-        from benchmarks import b2_window
-
-        return b2_window.rows(sizes)
-    if name == "B3":
-        from benchmarks import b3_series
-
-        return b3_series.rows(sizes)
-    if name == "B5":
-        from benchmarks import b5_sidecar
-
-        return b5_sidecar.rows(sizes)
-    if name == "B7":
-        from benchmarks import b7_pacs
-
-        return b7_pacs.rows(sizes)
-    from benchmarks import b6_montage
-
-    return b6_montage.rows(sizes)
+    return module.rows(sizes, shared["window"], shared["watch"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = data.SMOKE if args.smoke else data.QUICK if args.quick else data.FULL
     wanted = [g.strip().upper() for g in args.only.split(",") if g.strip()] or list(GROUPS)
-    wanted = ["B3" if g == "B4" else g for g in wanted]
+    wanted = [_ALIASES.get(g, g) for g in wanted]
     print(f"hoview benchmarks ({sizes.name}): {machine()}", flush=True)
     print(f"data: {data.cache_root()} (generated on first use)", flush=True)
     started = time.perf_counter()

@@ -3,7 +3,7 @@
 Started on 127.0.0.1 with free ports and a config file in a given folder (storage
 there, the DicomWeb plugin, remote access off, ``OverwriteInstances`` true); the
 package's own system service, if any, is neither used nor needed. Shared by the PACS
-tests (``tests/pacs/orthanc_server.py``) and the B7 benchmarks; imports nothing of
+tests (``tests/pacs/orthanc_server.py``) and the B9 benchmarks; imports nothing of
 hoview and nothing of pytest.
 """
 

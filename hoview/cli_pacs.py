@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,8 @@ def local_path(text: str) -> Path:
     HoviewError
         If the reference's server is unknown or fails.
     """
+    if os.path.lexists(text):  # a file or folder is always a path: no PACS code loaded
+        return Path(text)
     from hoview.pacs.servers import parse_reference
 
     reference = parse_reference(text)

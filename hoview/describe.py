@@ -95,11 +95,13 @@ def describe_sidecar(image: ImageSource) -> dict[str, Any]:
     The sidecar may be beside the image or, when that folder cannot be written, in
     the user's data folder; either way this names it.
     """
-    from hoview.annotations import locate, open_annotations
+    from hoview.annotations.sidecar_places import locate
 
     where = locate(image.path, image.identity)
-    if where is None:
+    if where is None:  # most images: the sidecar reader is not even loaded
         return {"sidecar": None, "count": 0}
+    from hoview.annotations import open_annotations
+
     result = open_annotations(image.path, image.identity)
     if result.error is not None:
         return {"sidecar": str(where), "count": 0, "error": str(result.error)}

@@ -14,12 +14,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = (
-    "B1", "B1-jls", "B1-core",
+    "B1", "B1-core",
+    "B1-jls", "B1-j2k", "B1-htj2k", "B1-jpegll", "B1-rle",
     "B2-fit", "B2-fit-floor", "B2-1:1", "B2-1:1-floor", "B2-4x", "B2-4x-floor", "B2-fit-bare",
     "B3-first", "B3-rss", "B4", "B4-rss",
-    "B5-load", "B5-save", "B5-dumps", "B5-paint",
+    "B5-load", "B5-save", "B5-dumps", "B5-paint", "B5-paint-100", "B5-pan",
     "B6",
-    "B7-first", "B7-first-identity", "B7-study", "B7-memory",
+    "B7-ct", "B7-dx", "B7-dx-narrow", "B8", "B7-floor-python", "B7-floor-pydicom", "B7-floor-lean",
+    "B9-first", "B9-first-identity", "B9-study", "B9-memory",
 )  # fmt: skip
 
 
@@ -31,7 +33,7 @@ def test_smoke_run_prints_every_row_with_a_ratio(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = {

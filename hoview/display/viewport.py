@@ -15,7 +15,7 @@ import numpy as np
 
 from hoview.display.attributes import PixelAttributes
 from hoview.display.pipeline import VOI, default_voi, to_display, window_lut
-from hoview.display.pyramid import Pyramid
+from hoview.display.pyramid import Pyramid, share_half, shared_pyramid
 from hoview.display.view_geometry import ViewGeometry
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "render_full",
     "render_region",
     "render_view",
+    "share_half",
 ]
 
 
@@ -36,7 +37,9 @@ def make_pyramid(stored: np.ndarray, attrs: PixelAttributes) -> Pyramid:
     indices (PS3.3 C.7.6.3.1.5) must not be averaged: the mean of two indices is an
     unrelated colour. Levels go down to one pixel (they are built only when a zoom
     asks for them), so a small image at 25 % is a 4 x 4 mean, as in an export, not a
-    sample of the half-size level.
+    sample of the half-size level. A read-only frame (a decoded frame) gets the same
+    pyramid each time while it is among the last few asked for, so its levels are
+    built once for the screen, the thumbnail and exports.
 
     Parameters
     ----------
@@ -50,7 +53,10 @@ def make_pyramid(stored: np.ndarray, attrs: PixelAttributes) -> Pyramid:
     Pyramid
         Level 0 is ``stored`` itself.
     """
-    return Pyramid(stored, "nearest" if attrs.palette is not None else "mean", smallest=1)
+    method = "nearest" if attrs.palette is not None else "mean"
+    if stored.flags.writeable:  # it may change: a pyramid of it is nobody else's
+        return Pyramid(stored, method, smallest=1)
+    return shared_pyramid(stored, method)
 
 
 #: Default VOI per pyramid, so a repaint with ``voi=None`` does not rescan the frame.

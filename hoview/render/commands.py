@@ -8,27 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hoview.annotations import AnnotationDocument
-from hoview.annotations import load as load_annotations
-from hoview.annotations.labels import without_labels
 from hoview.errors import HoviewError
-from hoview.render.export import (
-    choose_layers,
-    draw_annotations,
-    draw_orientation_markers,
-    film_edge_labels,
-    pick_frame,
-    render_frame,
-    save_image,
-)
-from hoview.render.film import render_film
+from hoview.render.export import pick_frame, render_frame, save_image
 from hoview.render.formats import DICOM_SUFFIXES, output_format
-from hoview.render.montage import compose_pair
-from hoview.render.paint_measures import document_spacing
-from hoview.render.secondary_capture import source_uids, write_secondary_capture
-from hoview.sources.base import ImageSource
 from hoview.sources.burned_in import burned_in_warning
+
+if TYPE_CHECKING:
+    from hoview.annotations import AnnotationDocument
+    from hoview.sources.base import ImageSource
+
+# The annotations, the painter (Qt), pairs and DICOM output are imported where they are
+# used: the plain film (``--no-annotations``, or an image without a sidecar) is read,
+# windowed and written with numpy and Pillow alone, and starts like a small tool.
 
 
 def check_output(out: Path) -> None:
@@ -42,10 +35,23 @@ def _stated(source: ImageSource) -> AnnotationDocument | None:
 
     The markers are an extra: a sidecar that cannot be read leaves them to the header.
     """
+    from hoview.annotations import load as load_annotations
+
     try:
         return load_annotations(source.path, source.identity)
     except HoviewError:
         return None
+
+
+def _has_sidecar(source: ImageSource) -> bool:
+    """Whether the image has a sidecar (beside it or in the user data folder).
+
+    Without one, :func:`hoview.annotations.load` gives an empty document, so there is
+    nothing to draw and the annotation model need not be loaded.
+    """
+    from hoview.annotations.sidecar_places import locate
+
+    return locate(source.path, source.identity) is not None
 
 
 def render_to_file(
@@ -104,13 +110,17 @@ def render_to_file(
     warning = burned_in_warning(source.path.name, source.metadata)
     if warning and warn is not None:
         warn(warning)
-    for message in source.warnings if warn is not None else ():
-        warn(f"{source.path}: {message}")
+    if warn is not None:
+        for message in source.warnings:
+            warn(f"{source.path}: {message}")
     description = "rendered by hoview"
     # The plain film (the default pipeline at native size, nothing drawn) gets the UID
     # that gsps/sr/kos --deidentify reference; anything else a UID of its own.
     plain = not pair and window is None and scale is None and not orientation_markers
     if pair:
+        from hoview.render.film import render_film
+        from hoview.render.montage import compose_pair
+
         film = render_film(
             chosen,
             window=window,
@@ -123,9 +133,15 @@ def render_to_file(
         description = "the same image without and with arrows, side by side"
     else:
         array = render_frame(chosen, window, scale)
-        if annotations:
+        if annotations and _has_sidecar(source):
+            from hoview.annotations import load as load_annotations
+
             document = load_annotations(source.path, source.identity)
             if document.annotations:
+                from hoview.annotations.labels import without_labels
+                from hoview.render.export import choose_layers, draw_annotations
+                from hoview.render.paint_measures import document_spacing
+
                 where = document.disk_state.path if document.disk_state else source.path
                 wanted = choose_layers(document, layers, where) if layers else None
                 if strip_labels:
@@ -141,8 +157,12 @@ def render_to_file(
                 description = "rendered by hoview with annotations"
                 plain = False
         if orientation_markers:
+            from hoview.render.export import draw_orientation_markers, film_edge_labels
+
             array = draw_orientation_markers(array, film_edge_labels(chosen, _stated(source)))
     if out.suffix.lower() in DICOM_SUFFIXES:
+        from hoview.render.secondary_capture import source_uids, write_secondary_capture
+
         uids = source_uids(getattr(source, "dataset", None), chosen.number, plain)
         write_secondary_capture(array, out, source.metadata, description, uids)
     else:

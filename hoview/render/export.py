@@ -10,34 +10,25 @@ import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QGuiApplication,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QTransform,
-)
 
-from hoview.annotations import AnnotationDocument
 from hoview.annotations.atomic import write_atomic
 from hoview.display.attributes import Window
-from hoview.display.orientation import EdgeLabels, view_edge_labels
 from hoview.display.pipeline import default_voi
 from hoview.display.viewport import render_full
 from hoview.errors import FrameOutOfRangeError, HoviewError
 from hoview.render.formats import PDF_SUFFIX, output_format
-from hoview.render.paint import paint_annotations
-from hoview.render.paint_text import paint_orientation_markers
-from hoview.render.qimage import array_to_qimage, qimage_to_array
 from hoview.sources.base import Frame
+
+if TYPE_CHECKING:
+    from hoview.annotations import AnnotationDocument
+    from hoview.display.orientation import EdgeLabels
+
+# Qt (QtGui, the painter) is imported by the functions that draw, so that writing the
+# plain film (``hoview render --no-annotations``) never loads it.
 
 
 def pick_frame(
@@ -140,9 +131,11 @@ def save_pages(pages: Sequence[np.ndarray], out: Path, dpi: int | None = None) -
         raise HoviewError(out, f"{len(pages)} pages need a .pdf output")
     images = [Image.fromarray(grey_if_possible(a)) for a in pages]
     # PNG level 3: half the time of the default level 6 for about a tenth more bytes.
-    options: dict[str, object] = {"JPEG": {"quality": 95}, "PNG": {"compress_level": 3}}.get(
-        fmt, {}
-    )
+    by_format: dict[str, dict[str, object]] = {
+        "JPEG": {"quality": 95},
+        "PNG": {"compress_level": 3},
+    }
+    options = by_format.get(fmt, {})
     if is_pdf:
         options = {
             "save_all": True,
@@ -238,6 +231,11 @@ def draw_annotations(
         ``(h, w, 3)`` uint8 RGB with the annotations drawn by :func:`paint_annotations`,
         the same function the viewer draws with.
     """
+    from PySide6.QtGui import QImage, QPainter, QTransform
+
+    from hoview.render.paint import paint_annotations
+    from hoview.render.qimage import array_to_qimage, qimage_to_array
+
     ensure_gui()
     image = array_to_qimage(array).convertToFormat(QImage.Format.Format_RGB32)
     painter = QPainter(image)
@@ -261,6 +259,8 @@ def film_edge_labels(frame: Frame, document: AnnotationDocument | None = None) -
     From the sidecar's ``orientation`` when ``document`` states one, else from the
     header's Patient Orientation (0020,0020) or Image Orientation (Patient) (0020,0037).
     """
+    from hoview.display.orientation import view_edge_labels
+
     stated = document.orientation if document is not None else None
     return view_edge_labels(frame.source.metadata, stated)
 
@@ -272,6 +272,12 @@ def draw_orientation_markers(array: np.ndarray, labels: EdgeLabels | None) -> np
     :func:`hoview.render.paint_text.paint_orientation_markers`); ``labels=None`` draws
     nothing and returns the array as RGB.
     """
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from hoview.render.paint_text import paint_orientation_markers
+    from hoview.render.qimage import array_to_qimage, qimage_to_array
+
     ensure_gui()
     image = array_to_qimage(array).convertToFormat(QImage.Format.Format_RGB32)
     if labels is not None:
@@ -292,6 +298,11 @@ def ensure_gui() -> None:
     them could find the type half made (``AttributeError: ... has no attribute
     'Preset'``, seen in a montage).
     """
+    from PySide6.QtGui import QGuiApplication
+
+    # The painter's modules are imported here too, so film threads never import them.
+    from hoview.render import paint, paint_text, qimage  # noqa: F401
+
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         ensure_gui.app = QGuiApplication([sys.argv[0] if sys.argv else "hoview"])  # type: ignore[attr-defined]
@@ -302,6 +313,18 @@ def ensure_gui() -> None:
 
 def _paint_once() -> None:
     """Draw a tiny annotation-like scene: paths, pens, brushes, text, transforms."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import (
+        QBrush,
+        QColor,
+        QFont,
+        QImage,
+        QPainter,
+        QPainterPath,
+        QPen,
+        QTransform,
+    )
+
     image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor(0, 0, 0))
     painter = QPainter(image)

@@ -9,6 +9,8 @@ the slices of one series); never a file name, which may hold a patient's name.
 from __future__ import annotations
 
 import math
+import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +23,7 @@ from hoview.errors import HoviewError
 from hoview.render import layout
 from hoview.render.cases import case_names
 from hoview.render.export import ensure_gui, save_pages
-from hoview.render.film import (
-    Film,
-    FilmRequest,
-    open_films,
-    render_film,
-    render_in_parallel,
-)
+from hoview.render.film import Film, FilmRequest, open_films, render_film, render_in_parallel
 from hoview.render.formats import PDF_SUFFIX, output_format
 from hoview.render.layout import Metrics, Page
 from hoview.render.qimage import array_to_qimage, rgb32_to_array
@@ -319,16 +315,24 @@ def compose_montage(
     )
     boxes = {cell.index: cell.image for page in pages for cell in page.cells}
 
+    release = _Releaser(frames)
+
     def job(request: FilmRequest, frame: Frame, box: tuple[int, int, int, int]) -> Callable:
-        return lambda: render_film(
-            frame,
-            request.document,
-            window=request.window,
-            invert=request.invert,
-            scale=min(box[2] / frame.columns, box[3] / frame.rows),
-            strip_labels=strip_labels,
-            orientation_markers=orientation_markers,
-        )
+        def render() -> Film:
+            try:
+                return render_film(
+                    frame,
+                    request.document,
+                    window=request.window,
+                    invert=request.invert,
+                    scale=min(box[2] / frame.columns, box[3] / frame.rows),
+                    strip_labels=strip_labels,
+                    orientation_markers=orientation_markers,
+                )
+            finally:
+                release(frame)
+
+        return render
 
     pairs_of = enumerate(zip(films, frames, strict=True))
     jobs = [job(r, f, boxes[i * per_film]) for i, (r, f) in pairs_of]
@@ -350,6 +354,28 @@ def compose_montage(
         for page in pages
     ]
     return images, MontageResult(len(images), len(tiles), warnings)
+
+
+class _Releaser:
+    """Drops a film's decoded frame from the frame cache once its last tile is rendered.
+
+    A montage shows each frame once, at its tile's size: keeping a dozen full-size
+    frames decoded would only cost memory (and the time to fault it in). Frames that
+    were decoded before the montage began (the viewer's) stay.
+    """
+
+    def __init__(self, frames: Sequence[Frame]) -> None:
+        self._uses = Counter((id(f.source), f.number) for f in frames)
+        self._kept = {(id(f.source), f.number) for f in frames if f.source.is_decoded(f.number)}
+        self._lock = threading.Lock()
+
+    def __call__(self, frame: Frame) -> None:
+        key = (id(frame.source), frame.number)
+        with self._lock:
+            self._uses[key] -= 1
+            last = self._uses[key] == 0
+        if last and key not in self._kept:
+            frame.source.release(frame.number)
 
 
 def build_montage(

@@ -22,6 +22,7 @@ import dataclasses
 import math
 from collections.abc import Collection
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import (
     QBrush,
@@ -42,6 +43,7 @@ from hoview.annotations import (
 )
 from hoview.annotations.shapes import Annotation
 from hoview.annotations.style import DEFAULT_STYLE, ResolvedStyle
+from hoview.render.paint_bounds import annotation_index, kept_device_bounds
 from hoview.render.paint_measures import document_spacing, measure_glyphs, thick
 from hoview.render.paint_text import (
     MIN_FONT_PX,
@@ -108,6 +110,7 @@ def paint_annotations(
     pixel_spacing: tuple[float, float] | None = None,
     selected: Collection[str] = (),
     screen: GlyphSizes | None = None,
+    window: QRectF | None = None,
 ) -> int:
     """Draw the document's visible annotations on one frame.
 
@@ -133,11 +136,17 @@ def paint_annotations(
     screen : GlyphSizes, optional
         Draw glyphs at these sizes in device pixels (the viewer); ``None`` keeps them
         relative to the output image (exports).
+    window : QRectF, optional
+        The whole view, in the painter's coordinates, when the device holds only a part
+        of it (a tile of the viewer's cached layer): labels cut by the view's edge are
+        moved inside it, not inside the device. Default: the device.
 
     Returns
     -------
     int
-        How many annotations were drawn.
+        How many annotations were drawn: those whose glyphs cannot reach the painted
+        region (the painter's clip, else its device) are skipped
+        (:mod:`hoview.render.paint_bounds`); the picture is the same.
     """
     drawn = 0
     pixel_spacing = document_spacing(document, pixel_spacing)
@@ -148,17 +157,21 @@ def paint_annotations(
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     inverse, invertible = base.inverted()
-    bounds = inverse.mapRect(QRectF(painter.window())) if invertible else None
+    device = inverse.mapRect(QRectF(painter.window())) if invertible else None
+    bounds = window if window is not None else device
+    shown = _culled(painter, document, transform, frame, layers, (device, bounds), screen, default)
     try:
-        for annotation in document.visible_annotations(frame):
-            if layers is not None and annotation.layer not in layers:
-                continue
+        for annotation, with_shape, with_text in shown:
             style = glyph_style(document.resolved_style(annotation), device_scale, screen, default)
-            shape, text = annotation_glyphs(annotation, style, transform, pixel_spacing)
+            if not with_text and isinstance(annotation, Arrow):  # its label is not needed
+                shape, text = arrow_path(annotation.tail, annotation.head, style), QPainterPath()
+            else:
+                shape, text = annotation_glyphs(annotation, style, transform, pixel_spacing)
             halo = annotation.id in selected
-            painter.setTransform(transform * base)  # image -> device
-            _draw(painter, shape, style, 1.0, halo)
-            if not text.isEmpty():
+            if with_shape:
+                painter.setTransform(transform * base)  # image -> device
+                _draw(painter, shape, style, 1.0, halo)
+            if with_text and not text.isEmpty():
                 if bounds is not None:
                     keep_inside(text, bounds, style.outline_width * device_scale)
                 painter.setTransform(base)  # upright text, already placed on the device
@@ -167,6 +180,73 @@ def paint_annotations(
     finally:
         painter.restore()
     return drawn
+
+
+def _culled(
+    painter: QPainter,
+    document: AnnotationDocument,
+    transform: QTransform,
+    frame: int,
+    layers: Collection[str] | None,
+    area: tuple[QRectF | None, QRectF | None],
+    screen: GlyphSizes | None,
+    default: ResolvedStyle,
+) -> list[tuple[Annotation, bool, bool]]:
+    """Return the visible annotations to draw, in order, each with (shape?, text?).
+
+    ``area`` is the device and the view (where labels are kept inside), in the
+    painter's coordinates. What is painted is the painter's clip within the device;
+    a shape or a label that cannot reach it is skipped. A label crossing the view's
+    edge is kept whatever the clip: :func:`keep_inside` moves it (see
+    :mod:`hoview.render.paint_bounds`).
+    """
+    index = annotation_index(document, frame, layers)
+    device, bounds = area
+    if device is None or bounds is None or not index.annotations:
+        return [(a, True, True) for a in index.annotations]
+    if painter.hasClipping():
+        clip = painter.clipRegion()
+        rects = [QRectF(r).intersected(device) for r in clip]  # type: ignore[attr-defined]
+    else:
+        rects = [device]
+    scale = transform_scale(transform)
+    found = kept_device_bounds(
+        index, transform, (screen, default), lambda s: glyph_style(s, scale, screen, default)
+    )
+    with_shape, with_text = found.parts(rects, bounds)
+    keep = np.flatnonzero(with_shape | with_text)
+    return [(index.annotations[i], bool(with_shape[i]), bool(with_text[i])) for i in keep]
+
+
+def moved_label_rects(
+    document: AnnotationDocument,
+    transform: QTransform,
+    frame: int,
+    window: QRectF,
+    *,
+    screen: GlyphSizes | None = None,
+    across: bool = True,
+    down: bool = True,
+) -> list[QRectF]:
+    """Return where labels crossing ``window``'s edge may be drawn once moved inside it.
+
+    :func:`paint_annotations` moves a label cut by the edge of the device wholly inside
+    (:func:`~hoview.render.paint_text.keep_inside`), so where it lands depends on the
+    device, not only on the transform. A cached layer that is shifted (a pan) must
+    redraw these boxes, before and after the shift. Boxes are conservative.
+    ``across`` / ``down``: only labels crossing the left or right / the top or bottom
+    edge (for a pan along x / y; see
+    :meth:`~hoview.render.paint_bounds.DeviceBounds.moved_label_rects`).
+    """
+    index = annotation_index(document, frame)
+    if not index.annotations:
+        return []
+    scale = transform_scale(transform)
+    default = _default_style(document)
+    found = kept_device_bounds(
+        index, transform, (screen, default), lambda s: glyph_style(s, scale, screen, default)
+    )
+    return found.moved_label_rects(window, across, down)
 
 
 def transform_scale(transform: QTransform) -> float:

@@ -79,6 +79,8 @@ class FrameCache:
         self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        #: Keys being loaded: the event set when the load ends, and the loading thread.
+        self._loading: dict[Hashable, tuple[threading.Event, int]] = {}
 
     @property
     def nbytes(self) -> int:
@@ -89,21 +91,51 @@ class FrameCache:
         return len(self._items)
 
     def get(self, key: Hashable, load: Callable[[], np.ndarray]) -> np.ndarray:
-        """Return the cached array for ``key``, calling ``load()`` on a miss."""
+        """Return the cached array for ``key``, calling ``load()`` on a miss.
+
+        While another thread loads the same key (a frame decoded ahead in the
+        background), this waits for its result instead of decoding it a second time;
+        if that load fails, this thread loads it itself (and meets its own error).
+        """
+        me = threading.get_ident()
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+                running = self._loading.get(key)
+                if running is None or running[1] == me:
+                    done = threading.Event()
+                    self._loading[key] = (done, me)
+                    break
+            running[0].wait()
+        try:
+            array = load()
+            array.setflags(write=False)
+            with self._lock:
+                if key not in self._items:
+                    self._items[key] = array
+                    self._bytes += array.nbytes
+                while self._bytes > self.max_bytes and len(self._items) > 1:
+                    _, old = self._items.popitem(last=False)
+                    self._bytes -= old.nbytes
+            return array
+        finally:
+            with self._lock:
+                if self._loading.get(key, (None,))[0] is done:
+                    del self._loading[key]
+            done.set()
+
+    def __contains__(self, key: Hashable) -> bool:
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        array = load()
-        array.setflags(write=False)
+            return key in self._items
+
+    def discard(self, key: Hashable) -> None:
+        """Forget the frame cached for ``key``, if any."""
         with self._lock:
-            if key not in self._items:
-                self._items[key] = array
-                self._bytes += array.nbytes
-            while self._bytes > self.max_bytes and len(self._items) > 1:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= old.nbytes
-        return array
+            array = self._items.pop(key, None)
+            if array is not None:
+                self._bytes -= array.nbytes
 
     def clear(self) -> None:
         """Forget every cached frame."""
@@ -245,6 +277,18 @@ class ImageSource(ABC):
         """
         self._check_frame(number)
         return self._cache.get((self._cache_key, number), lambda: self._decode(number))
+
+    def is_decoded(self, number: int) -> bool:
+        """Whether frame ``number`` is in the frame cache (decoded and kept)."""
+        return (self._cache_key, number) in self._cache
+
+    def release(self, number: int) -> None:
+        """Drop frame ``number`` from the frame cache; it is decoded again when asked for.
+
+        For work that shows a frame once (a montage tile): the memory goes back at once
+        instead of when newer frames push it out.
+        """
+        self._cache.discard((self._cache_key, number))
 
     @abstractmethod
     def _decode(self, number: int) -> np.ndarray:

@@ -24,6 +24,12 @@ whole file is handed to GDCM (python-gdcm), which reads what GDCM-based viewers 
 Decoder failures include Rust panics (``PanicException`` derives from
 ``BaseException``); every one ends in :class:`~hoview.errors.UnreadableImageError`
 naming the file, the frame and each decoder tried.
+
+Before all that, a grey frame (JPEG-LS, JPEG 2000, HTJ2K, JPEG lossless, RLE) goes to
+its first choice's codec called directly on the frame's bytes
+(:mod:`hoview.sources.direct_codecs`): the same library and the same pixels, without
+pydicom reading the file again. Anything unusual there, or any failure, goes the way
+above, so the pixels and the error messages are the plugins'.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from pydicom.uid import UID
 from hoview.errors import UnreadableImageError
 from hoview.sources import gdcm_fallback
 from hoview.sources.dicom_header import one_line, shorten
+from hoview.sources.direct_codecs import decode_direct
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +150,12 @@ def decode_frame(ds: Dataset, path: Path, index: int | None, frames: int = 1) ->
         If every decoder fails; the message names the frame and each decoder's reason.
     """
     ts = str(ds.file_meta.TransferSyntaxUID)
+    plugins = plugins_for(ts)
+    direct = decode_direct(ds, path, index, plugins)  # the common case, codec called directly
+    if direct is not None:
+        return DecodedFrame(*direct)
     failures: list[tuple[str, BaseException]] = []
-    for plugin in plugins_for(ts):
+    for plugin in plugins:
         try:
             return DecodedFrame(_with_plugin(ds, path, index, plugin), plugin)
         except _NOT_DECODER_FAILURES:

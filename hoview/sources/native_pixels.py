@@ -11,12 +11,16 @@ extended for signed ones. Anything else is left to pydicom.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import numpy as np
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+
+from hoview.display.pyramid import halve_rows, share_half
 
 _LITTLE_ENDIAN = (ExplicitVRLittleEndian, ImplicitVRLittleEndian)
 _PIXEL_DATA = 0x7FE00010
@@ -94,22 +98,99 @@ def read_native_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray 
     start = frame * count * dtype.itemsize
     if start + count * dtype.itemsize > length:
         return None  # short pixel data: pydicom says what is wrong
-    if value is not None:
-        arr = np.frombuffer(value, dtype, count, offset=start).copy()
-    else:
+    if value is None:
         tell = getattr(element, "value_tell", None)
         if tell is None:
             return None
-        arr = np.empty(count, dtype)
-        with open(path, "rb") as f:
-            f.seek(tell + start)
-            if f.readinto(memoryview(arr).cast("B")) != arr.nbytes:
-                return None
-    if stored < allocated:
-        if signed:
-            shift = allocated - stored
-            np.left_shift(arr, shift, out=arr)
-            np.right_shift(arr, shift, out=arr)
+        start += tell
+    arr = np.empty((rows, columns), dtype)
+    complete, half = _read_bands(arr, value, path, start, stored, signed)
+    if not complete:
+        return None
+    if half is not None:
+        share_half(arr, half)
+    return arr
+
+
+#: Frames of at least this many pixels are halved while they are read (the half-size
+#: level a fitted view or a montage tile samples).
+HALVE_WHILE_READING = 2**20
+#: Rows read, corrected and halved at a time (even: each band starts a level-1 row).
+_BAND_ROWS = 64
+
+
+def _read_bands(
+    arr: np.ndarray,
+    value: bytes | bytearray | None,
+    path: Path,
+    offset: int,
+    stored: int,
+    signed: int,
+) -> tuple[bool, np.ndarray | None]:
+    """Fill ``arr`` from ``value`` or the file, from ``offset``, a band of rows at a time.
+
+    Each band's unused high bits are corrected, and a large frame's band is halved
+    (:func:`~hoview.display.pyramid.halve_rows`) while it is in the CPU cache.
+
+    Returns
+    -------
+    (bool, numpy.ndarray or None)
+        Whether the file held the whole frame, and the halved frame (``None``: not
+        halved).
+    """
+    rows, columns = arr.shape
+    allocated = arr.dtype.itemsize * 8
+    half = None
+    span = None
+    if arr.size >= HALVE_WHILE_READING and arr.dtype.isnative:
+        half = np.empty((-(-rows // 2), -(-columns // 2)), arr.dtype)
+        if stored < allocated:  # the values are known from Bits Stored: no scan
+            span = (
+                (-(1 << (stored - 1)), (1 << (stored - 1)) - 1)
+                if signed
+                else (0, (1 << stored) - 1)
+            )
+    flat = arr.reshape(-1).data.cast("B")
+    row_bytes = columns * arr.dtype.itemsize
+    with contextlib.ExitStack() as stack:
+        f = source = None
+        if value is None:
+            f = stack.enter_context(open(path, "rb", buffering=0))
+            f.seek(offset)
         else:
-            np.bitwise_and(arr, (1 << stored) - 1, out=arr)
-    return arr.reshape(rows, columns)
+            source = memoryview(value)[offset:]
+        for first in range(0, rows, _BAND_ROWS):
+            last = min(first + _BAND_ROWS, rows)
+            into = flat[first * row_bytes : last * row_bytes]
+            if source is not None:
+                into[:] = source[first * row_bytes : last * row_bytes]
+            elif f is None or not _read_fully(f, into):
+                return False, None
+            band = arr[first:last]
+            _correct_bits(band, stored, allocated, signed)
+            if half is not None:
+                halve_rows(band, out=half[first // 2 : -(-last // 2)], span=span)
+    return True, half
+
+
+def _read_fully(f: io.RawIOBase, into: memoryview) -> bool:
+    """Read ``len(into)`` bytes into ``into`` (a raw file may give fewer per call)."""
+    done = 0
+    while done < len(into):
+        got = f.readinto(into[done:])
+        if not got:
+            return False
+        done += got
+    return True
+
+
+def _correct_bits(band: np.ndarray, stored: int, allocated: int, signed: int) -> None:
+    """Mask off (unsigned) or sign-extend (signed) the bits above Bits Stored, in place."""
+    if stored >= allocated:
+        return
+    if signed:
+        shift = allocated - stored
+        np.left_shift(band, shift, out=band)
+        np.right_shift(band, shift, out=band)
+    else:
+        np.bitwise_and(band, (1 << stored) - 1, out=band)

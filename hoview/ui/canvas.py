@@ -34,6 +34,7 @@ from hoview.errors import HoviewError
 from hoview.render.paint import SCREEN_SIZES, GlyphSizes, paint_annotations
 from hoview.render.qimage import array_view
 from hoview.sources.base import Frame, ImageSource, Series
+from hoview.ui.annotation_layer import AnnotationLayer
 from hoview.ui.annotation_session import AnnotationSession, SessionStore
 from hoview.ui.canvas_input import CanvasInput
 from hoview.ui.canvas_overlay import OverlayCache, corner_lines, paint_overlays
@@ -98,6 +99,8 @@ class ViewerCanvas(CanvasInput):
         self._pyramids: dict[int, Pyramid] = {}
         #: What the overlay painting keeps between repaints (fonts, corner text).
         self.overlay_cache = OverlayCache()
+        #: The annotations drawn once and reused by repaints that change nothing of them.
+        self.annotation_layer = AnnotationLayer()
         #: The lens shown while Z is held or the toolbar's magnifier is on.
         self.magnifier = Magnifier()
         self._init_input()
@@ -404,14 +407,22 @@ class ViewerCanvas(CanvasInput):
         return self._pyramid()
 
     def paint_frame(
-        self, painter: QPainter, frame: Frame, pyramid: Pyramid, geometry: ViewGeometry
+        self,
+        painter: QPainter,
+        frame: Frame,
+        pyramid: Pyramid,
+        geometry: ViewGeometry,
+        *,
+        cached: bool = False,
     ) -> QTransform:
         """Draw ``frame`` (the one on screen) as ``geometry`` shows it, with its annotations.
 
         Only the image's part of ``geometry``'s viewport is rendered (the margins are
         painted black), windowed as the view state says; then the image's annotations and
         a presentation state's read-only layers on top. The screen and the magnifier's
-        lens (a zoomed geometry) both paint through here.
+        lens (a zoomed geometry) both paint through here; ``cached`` (the screen only)
+        draws the annotations through :attr:`annotation_layer`, so a window change or a
+        pan does not draw every annotation again.
 
         Returns
         -------
@@ -426,7 +437,20 @@ class ViewerCanvas(CanvasInput):
             painter.drawImage(region.x, region.y, array_view(region.pixels))
         transform = QTransform(*geometry.affine())
         spacing = measuring_spacing(self)  # a user calibration first
-        for document, selected in self.shown_documents():
+        shown = self.shown_documents()
+        if cached and shown:
+            self.annotation_layer.paint(
+                painter,
+                shown,
+                transform,
+                frame=frame.number,
+                size=(geometry.width, geometry.height),
+                ratio=painter.device().devicePixelRatioF(),
+                pixel_spacing=spacing,
+                screen=self.glyph_sizes,
+            )
+            return transform
+        for document, selected in shown:
             paint_annotations(
                 painter,
                 document,
@@ -516,7 +540,9 @@ class ViewerCanvas(CanvasInput):
                 flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
                 painter.drawText(self.rect().adjusted(20, 20, -20, -20), flags, self.frame_error)
         else:
-            transform = self.paint_frame(painter, frame, pyramid, self._view_geometry())
+            transform = self.paint_frame(
+                painter, frame, pyramid, self._view_geometry(), cached=True
+            )
             paint_overlays(self, painter, transform)
             paint_canvas_markers(self, painter)
             self.tool.paint(self, painter, transform)

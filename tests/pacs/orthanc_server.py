@@ -1,6 +1,6 @@
 """Helpers for tests/pacs: a real Orthanc (Debian's orthanc + orthanc-dicomweb), a child process.
 
-The launcher itself is ``benchmarks/orthanc.py`` (shared with the B7 benchmarks): started
+The launcher itself is ``benchmarks/orthanc.py`` (shared with the B9 benchmarks): started
 on 127.0.0.1 with free ports and a config file in a temporary folder (storage there, the
 DicomWeb plugin, remote access off, ``OverwriteInstances`` true); the package's own
 system service, if any, is neither used nor needed.

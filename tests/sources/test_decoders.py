@@ -232,7 +232,7 @@ def test_keyboard_interrupt_in_a_decoder_is_not_swallowed(pydicom_files, monkeyp
 
     monkeypatch.setattr(decoders, "_with_plugin", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        open_image(pydicom_files / "MR_small_RLE.dcm").pixels(1)
+        open_image(pydicom_files / "SC_rgb_rle.dcm").pixels(1)  # colour: not decoded directly
 
 
 # --- short native pixel data ---------------------------------------------------------

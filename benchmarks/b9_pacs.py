@@ -1,4 +1,4 @@
-"""B7: a 500-instance CT study on a local Orthanc -- first image, whole study, peak memory.
+"""B9: a 500-instance CT study on a local Orthanc -- first image, whole study, peak memory.
 
 The run starts its own Orthanc (:mod:`benchmarks.orthanc`, Debian's package, free
 loopback ports, storage in a temporary folder) and stores the generated studies
@@ -7,16 +7,16 @@ loopback ports, storage in a temporary folder) and stores the generated studies
 baseline is dicomweb-client on its own, with a new client (and connection) per run as
 hoview makes, the turns interleaved.
 
-- B7-first: hoview's ``retrieve_study`` until ``on_instance`` fires for the first
+- B9-first: hoview's ``retrieve_study`` until ``on_instance`` fires for the first
   instance and that file is opened (``open_image``) and its frame decoded, as the
   viewer shows it; baseline: one WADO-RS ``retrieve_instance`` of the first instance.
   dicomweb-client's requests session accepts gzip, so Orthanc deflates the instance
-  for it; hoview asks without (``Accept-Encoding: identity``): B7-first-identity
+  for it; hoview asks without (``Accept-Encoding: identity``): B9-first-identity
   reports the ratio against the baseline asking as hoview does.
-- B7-study: the whole study through ``retrieve_study``; baseline: dicomweb-client's
+- B9-study: the whole study through ``retrieve_study``; baseline: dicomweb-client's
   ``retrieve_study`` (one multipart request), each instance then written to a file.
-- B7-memory: peak RSS (VmHWM) of a fresh process retrieving the big study against one
-  retrieving a small one (``python -m benchmarks.b7_pacs memory URL STUDY CACHE``).
+- B9-memory: peak RSS (VmHWM) of a fresh process retrieving the big study against one
+  retrieving a small one (``python -m benchmarks.b9_pacs memory URL STUDY CACHE``).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _memory_child(url: str, study: str, folder: Path) -> dict:
     env.update(_hoview_env(folder))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.b7_pacs", "memory", url, study],
+        [sys.executable, "-m", "benchmarks.b9_pacs", "memory", url, study],
         capture_output=True,
         text=True,
         timeout=900,
@@ -216,7 +216,7 @@ def _measure(
     what = f"{n}-instance {sizes.ct_side}x{sizes.ct_side} CT study on a local Orthanc"
     return [
         Row(
-            "B7-first",
+            "B9-first",
             f"{what}: retrieve -> first instance cached, opened, decoded; "
             "baseline: one WADO-RS instance (dicomweb-client)",
             ms(first["hoview"]),
@@ -226,7 +226,7 @@ def _measure(
             first["hoview"] / first["baseline"] <= 1.5,
         ),
         Row(
-            "B7-first-identity",
+            "B9-first-identity",
             "the same; baseline: that instance asked for without HTTP compression, "
             "as hoview asks (Accept-Encoding: identity)",
             ms(first["hoview"]),
@@ -236,7 +236,7 @@ def _measure(
             None,
         ),
         Row(
-            "B7-study",
+            "B9-study",
             f"{what}: whole study into a fresh cache; baseline: dicomweb-client "
             "retrieve_study + each written to a file",
             ms(whole["hoview"]),
@@ -246,7 +246,7 @@ def _measure(
             whole["hoview"] / whole["baseline"] <= 1.2,
         ),
         Row(
-            "B7-memory",
+            "B9-memory",
             f"peak RSS of a process retrieving the {n}-instance study vs the "
             f"{len(small)}-instance one",
             mb(peak_big),
@@ -270,5 +270,5 @@ def _memory(url: str, study: str) -> dict:
 
 if __name__ == "__main__":
     if sys.argv[1:2] != ["memory"] or len(sys.argv) != 4:
-        sys.exit("usage: python -m benchmarks.b7_pacs memory URL STUDY_UID")
+        sys.exit("usage: python -m benchmarks.b9_pacs memory URL STUDY_UID")
     print(json.dumps(_memory(sys.argv[2], sys.argv[3])), flush=True)
