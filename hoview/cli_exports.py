@@ -1,4 +1,4 @@
-"""The teaching sub-commands of ``hoview``: ``montage`` and ``teach``.
+"""The teaching sub-commands of ``hoview``: ``montage``, ``teach``, ``slides`` and ``case``.
 
 Parse, call the core, print; :mod:`hoview.cli` adds these parsers and runs them.
 Images are named ``PATH`` for the first frame, ``PATH@N`` for frame (or slice) N and
@@ -50,7 +50,7 @@ def film_paths(items: list[str]) -> list[tuple[Path, int]]:
 
 
 def add_parsers(sub: argparse._SubParsersAction, positive_int: Callable[[str], int]) -> None:
-    """Add ``montage`` and ``teach`` to the ``hoview`` sub-command parsers."""
+    """Add ``montage``, ``teach``, ``slides`` and ``case`` to the sub-command parsers."""
     montage = sub.add_parser(
         "montage",
         help="several images in a grid, for a slide (PNG, JPEG, TIFF) or a handout (PDF)",
@@ -82,7 +82,14 @@ def add_parsers(sub: argparse._SubParsersAction, positive_int: Callable[[str], i
     )
     teach.add_argument("paths", nargs="+", metavar="PATH", help="images, folders, PATH@N")
     teach.add_argument("-o", "--output", metavar="DIR", required=True, help="output folder")
-    teach.add_argument(
+    _discussion_option(teach)
+    _common(teach)
+    _add_slides_parser(sub)
+    _add_case_parser(sub)
+
+
+def _discussion_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--discussion",
         action="extend",
         nargs="+",
@@ -90,7 +97,52 @@ def add_parsers(sub: argparse._SubParsersAction, positive_int: Callable[[str], i
         metavar="TEXT",
         help="discussion text per case, in order (default: the sidecar's teaching.discussion)",
     )
-    _common(teach)
+
+
+def _add_slides_parser(sub: argparse._SubParsersAction) -> None:
+    slides = sub.add_parser(
+        "slides",
+        help="a lecture deck (.pptx): each film plain, its arrows appearing on click",
+        description="Write a 16:9 PowerPoint deck: a title slide, then one black slide per "
+        "case with the plain film; the same film with its arrows appears at the first click. "
+        "The discussion goes in the speaker notes. Opens in PowerPoint, LibreOffice Impress "
+        "and Keynote; nothing in it identifies a patient.",
+    )
+    slides.add_argument("paths", nargs="+", metavar="PATH", help="images, folders, PATH@N")
+    slides.add_argument("-o", "--output", metavar="DECK.pptx", required=True, help="the deck")
+    _discussion_option(slides)
+    slides.add_argument(
+        "--discussion-on-slide",
+        action="store_true",
+        help="also show the discussion beside the film, appearing at the next click",
+    )
+    slides.add_argument(
+        "--no-animation",
+        action="store_true",
+        help="two slides per case (without, then with arrows) instead of a click animation",
+    )
+    _common(slides)
+
+
+def _add_case_parser(sub: argparse._SubParsersAction) -> None:
+    case = sub.add_parser(
+        "case",
+        help="a case package for teaching-file sites: images without and with arrows",
+        description="Write DIR/NN-without.png and DIR/NN-with.png for every image in "
+        "reading order (PATH@N-M gives every slice), DIR/case.json (captions, findings, "
+        "grades, labels, modality, body part, view) and DIR/README.txt. Images keep their "
+        "pixels (up to 2560 on the long side) and are never enlarged; nothing identifies "
+        "a patient.",
+    )
+    case.add_argument("paths", nargs="+", metavar="PATH", help="images, folders, PATH@N")
+    case.add_argument("-o", "--output", metavar="DIR", required=True, help="output folder")
+    case.add_argument("--jpeg", action="store_true", help="JPEG instead of PNG")
+    case.add_argument(
+        "--square", action="store_true", help="each image centred in a black bounding square"
+    )
+    _discussion_option(case)
+    _common(case)
+    case.set_defaults(orientation_markers=False)  # teaching-file sites want no overlays
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -174,6 +226,50 @@ def run_teach(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
     )
     emit(f"wrote {result.index}: {result.cases} cases")
     return 0
+
+
+def run_slides(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
+    """Run ``hoview slides``; print where the deck went."""
+    from hoview.render.slides import build_slides
+
+    result = build_slides(
+        _requests(args),
+        Path(args.output),
+        title=args.title,
+        discussions=args.discussion,
+        discussion_on_slide=args.discussion_on_slide,
+        animate=not args.no_animation,
+        strip_labels=args.strip_labels,
+        orientation_markers=args.orientation_markers,
+        progress=_film_progress(),
+        warn=warn,
+    )
+    emit(f"wrote {result.deck}: {result.cases} cases on {result.slides} slides")
+    return 0
+
+
+def run_case(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
+    """Run ``hoview case``; print where the package went."""
+    from hoview.render.case_package import build_case_package
+
+    result = build_case_package(
+        _requests(args),
+        Path(args.output),
+        jpeg=args.jpeg,
+        square=args.square,
+        title=args.title,
+        discussions=args.discussion,
+        strip_labels=args.strip_labels,
+        orientation_markers=args.orientation_markers,
+        progress=_film_progress(),
+        warn=warn,
+    )
+    emit(f"wrote {result.folder}: {result.images} images, case.json and README.txt")
+    return 0
+
+
+#: The teaching commands and what runs each.
+RUNNERS = {"montage": run_montage, "teach": run_teach, "slides": run_slides, "case": run_case}
 
 
 def _film_progress() -> Callable[[int, int], None] | None:

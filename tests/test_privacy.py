@@ -10,8 +10,10 @@ other identifiers must give the same pixels: nothing in the header reaches the p
 from __future__ import annotations
 
 import base64
+import io
 import re
 import shutil
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -104,6 +106,11 @@ def check_bytes(data: bytes, strings: list[str], where: str) -> None:
             assert form.lower() not in lowered, f"{text!r} found in {where}"
     for blob in embedded_blobs(data):
         check_bytes(blob, strings, f"a stream inside {where}")
+    if data.startswith(b"PK\x03\x04"):  # a .pptx: every part, and every part's name
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for part in package.namelist():
+                check_bytes(part.encode(), strings, f"a part name in {where}")
+                check_bytes(package.read(part), strings, f"{part} inside {where}")
     if data.startswith(b"\x89PNG"):
         allowed = {b"IHDR", b"IDAT", b"IEND", b"PLTE", b"pHYs", b"sRGB", b"gAMA"}
         assert set(png_chunks(data)) <= allowed, f"metadata chunks in {where}"
@@ -150,6 +157,10 @@ EXPORTS = [
     ("montage", "montage.tif", []),
     ("montage", "handout.pdf", ["--pairs"]),
     ("teach", "quiz", []),
+    ("slides", "lecture.pptx", ["--discussion-on-slide"]),
+    ("slides", "two-slides.pptx", ["--no-animation"]),
+    ("case", "case-png", ["--square"]),
+    ("case", "case-jpeg", ["--jpeg"]),
 ]
 
 

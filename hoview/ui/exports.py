@@ -30,6 +30,7 @@ from hoview.ui import export_prompts
 from hoview.ui.canvas import ViewerCanvas
 from hoview.ui.montage_builder import MontageBuilder
 from hoview.ui.settings import Preferences
+from hoview.ui.slides_export import EXPORT_SLIDES, export_slides
 
 #: The Export submenu: action text and shortcut.
 EXPORT_IMAGE = ("Export image...", "Ctrl+E")
@@ -101,6 +102,7 @@ class ExportActions(QObject):
             (EXPORT_IMAGE, self.export_image),
             (EXPORT_PAIR, self.export_pair),
             (MONTAGE_BUILDER, self.show_montage_builder),
+            ((EXPORT_SLIDES, ""), self.export_slides),
         ):
             action = QAction(text, parent)
             action.setShortcut(QKeySequence(keys))
@@ -188,6 +190,16 @@ class ExportActions(QObject):
         self.builder.raise_()
         self.builder.activateWindow()
         return self.builder
+
+    def export_slides(self) -> Path | None:
+        """Write the montage builder's list as lecture slides (the frame on screen if empty).
+
+        Returns the deck written, or ``None`` (nothing open, cancelled, or an error).
+        """
+        builder = self.show_montage_builder()
+        if not builder.items():
+            builder.add_current_frame()
+        return export_slides(builder)
 
     def _export(
         self, frame: Frame, title: str, name: str, make: Callable[[Film], np.ndarray]

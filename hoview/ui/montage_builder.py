@@ -3,7 +3,8 @@
 A teacher adds the frame on screen (with the window it is shown in and its annotations
 as they are in memory) or every open image, drags the list into order, types a caption
 per film (or leaves "Case N"), chooses pairs, columns, a title, the tile size and the
-page, and exports one slide-sized PNG or paper pages in a PDF. The list names the files
+page, and exports one slide-sized PNG, paper pages in a PDF, or lecture slides (.pptx)
+whose arrows appear on click. The list names the files
 to help the teacher find their way; the export never does.
 """
 
@@ -184,6 +185,12 @@ class MontageBuilder(QDialog):
         for key, (label, _paper, _suffix) in PAGES.items():
             self.page.addItem(label, key)
         self.strip_labels = QCheckBox("Leave out labels (quiz)", self)
+        self.arrows_on_click = QCheckBox("Slides: arrows appear on click", self)
+        self.arrows_on_click.setChecked(True)
+        self.arrows_on_click.setToolTip(
+            "Lecture slides: one slide per film with the arrows appearing at a click; "
+            "off gives two slides per film (without, then with arrows)"
+        )
         self.pairs.toggled.connect(self._changed)
         self.strip_labels.toggled.connect(self._changed)
         self.columns.currentIndexChanged.connect(self._changed)
@@ -197,6 +204,9 @@ class MontageBuilder(QDialog):
         self.export_button = QPushButton("Export...", self)
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
+        self.slides_button = QPushButton("Lecture slides...", self)
+        self.slides_button.setToolTip("Export the list as a PowerPoint deck (.pptx)")
+        self.slides_button.clicked.connect(self.export_slides)
         close = QPushButton("Close", self)
         close.clicked.connect(self.close)
 
@@ -219,6 +229,7 @@ class MontageBuilder(QDialog):
         form.addRow("Tile size", self.tile_size)
         form.addRow(self.pairs)
         form.addRow(self.strip_labels)
+        form.addRow(self.arrows_on_click)
 
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
@@ -230,6 +241,7 @@ class MontageBuilder(QDialog):
         body.addLayout(right, 3)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.slides_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -356,6 +368,7 @@ class MontageBuilder(QDialog):
         self.caption.setEnabled(has_item)
         self.remove.setEnabled(bool(self.list.selectedItems()))
         self.export_button.setEnabled(self.list.count() > 0)
+        self.slides_button.setEnabled(self.list.count() > 0)
         if has_item:
             item = self.items()[row]
             if self.caption.text() != item.caption:
@@ -424,6 +437,12 @@ class MontageBuilder(QDialog):
             self.page.setCurrentIndex(self.page.findData(fitted.page))
             plan = MontagePlan(plan.items, fitted)
         return self._write(plan, out)
+
+    def export_slides(self) -> Path | None:
+        """Ask for a file and write the list as lecture slides; return it, or ``None``."""
+        from hoview.ui.slides_export import export_slides
+
+        return export_slides(self)
 
     def _write(self, plan: MontagePlan, out: Path) -> Path | None:
         total = len(plan.items) + 1

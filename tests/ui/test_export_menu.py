@@ -97,6 +97,7 @@ def test_export_menu_lists_the_actions_with_shortcuts(window):
         "Export image...",
         "Export with/without pair...",
         "Montage builder...",
+        "Lecture slides (.pptx)...",
     ]
 
 
