@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hoview import __version__
 from hoview.errors import HoviewError
+from hoview.lean_pydicom import import_pydicom
 from hoview.render.formats import DICOM_SUFFIXES, allowed_endings
 from hoview.terminal import emit, escape_json
 
@@ -26,12 +27,15 @@ COMMANDS = (
     "annotations",
     "montage",
     "teach",
+    "slides",
+    "case",
     "gsps",
     "sr",
     "kos",
     "import",
     "query",
     "push",
+    "doctor",
 )
 
 
@@ -158,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     from hoview.cli_pacs import add_parsers as add_pacs_parsers
 
     add_pacs_parsers(sub)
+    doctor = sub.add_parser(
+        "doctor",
+        help="what this installation has (versions, decoders, Qt, folders): for bug reports",
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 
 
@@ -172,6 +181,15 @@ def _viewer_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders to open (none: the start screen)"
     )
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add hoview to your desktop's applications and open .dcm files with it (for you only)",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help="take that away again"
+    )
     return parser
 
 
@@ -180,11 +198,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help"):
         args = _viewer_parser().parse_args(args_list)
+        if args.install_desktop_entry or args.uninstall_desktop_entry:
+            from hoview.desktop import run_desktop_entry
+
+            return _run(lambda: run_desktop_entry(install=args.install_desktop_entry))
         return _run(lambda: _open_viewer(args.paths))
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.command in ("info", "render"):
+        import_pydicom()  # without the optional packages these runs never use
     if args.command == "info":
         return _run(lambda: _info(args))
+    if args.command == "doctor":
+        return _run(lambda: _doctor(args))
     if args.command == "render":
         if args.window is not None:
             _check_window(parser, args.window)
@@ -199,11 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(lambda: run_annotate(args, emit, _warn))
     if args.command == "annotations":
         return _run(lambda: _annotations(args))
-    if args.command in ("montage", "teach"):
-        from hoview.cli_exports import run_montage, run_teach
+    if args.command in ("montage", "teach", "slides", "case"):
+        from hoview.cli_exports import RUNNERS
 
-        command = run_montage if args.command == "montage" else run_teach
-        return _run(lambda: command(args, _warn))
+        return _run(lambda: RUNNERS[args.command](args, _warn))
     if args.command in ("gsps", "sr", "kos", "import"):
         from hoview.cli_dicom import run
 
@@ -325,7 +350,24 @@ def _progress():  # noqa: ANN202 - returns a callback or None
     return show
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from hoview.doctor import format_report, report
+
+    data = report()
+    if args.json:
+        emit_json(data)
+    else:
+        emit(format_report(data))
+    return 0
+
+
 def _open_viewer(paths: list[str]) -> int:
+    from hoview.qt_preflight import check_platform
+
+    platform = check_platform()  # before Qt, which would abort with many lines
+    if not platform.ok:
+        emit(f"{PROG}: error: {platform.problem}", sys.stderr)
+        return 1
     from hoview.ui.app import run_viewer
 
     # As typed: the viewer retrieves a study reference itself, showing the first image

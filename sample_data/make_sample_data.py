@@ -547,7 +547,6 @@ class Textures:
     fine: Array  # isotropic fine trabecular pattern
     coarse: Array  # isotropic coarse pattern (heterotopic bone, marrow)
     wobble: Array  # low-frequency field for irregular outlines (~ unit std)
-    mottle: Array  # bowel content pattern
 
     def oriented(self, window: tuple[slice, slice], theta: Array | float) -> Array:
         """Blend the streaked patterns to follow an orientation field.
@@ -594,8 +593,7 @@ def make_textures(shape: tuple[int, int]) -> Textures:
     fine = filtered_noise(shape, rng, 1.2 / px, 0.6)
     coarse = filtered_noise(shape, rng, 3.0 / px, 0.6)
     wobble = filtered_noise(shape, rng, 14.0 / px, 0.8)
-    mottle = filtered_noise(shape, rng, 3.5 / px, 0.7)
-    return Textures(streaked, angles, fine, coarse, wobble, mottle)
+    return Textures(streaked, angles, fine, coarse, wobble)
 
 
 @dataclass
@@ -858,38 +856,32 @@ def add_soft_tissue_planes(canvas: Canvas) -> None:
 
 
 def add_bowel_gas(canvas: Canvas) -> None:
-    """Add bowel gas: mottled caecum, sigmoid loop, rectum, a little small bowel.
+    """Add the little bowel gas of a normal film: rectum and distal sigmoid.
+
+    The gas lies over the lower sacrum, inside the true pelvis and medial to both
+    sacroiliac joints: a smooth-walled tube with a few shallow folds, never over the
+    iliac wings (mottled gas there reads as lytic bone).
 
     Parameters
     ----------
     canvas : Canvas
         Where to add.
     """
-    rng = rng_for("bowel gas")
-    window, x, y = canvas.window(0, 400, 0, 200)
-    gas = np.zeros(np.broadcast_shapes(x.shape, y.shape))
-    mottle = canvas.tex.mottle[window]
-    wobble = canvas.tex.wobble[window]
-    # Caecum in the right iliac fossa (image left): gas bubbles mixed with stool.
-    caecum = smin(sd_ellipse(x, y, 108, 98, 22, 16, -20), sd_ellipse(x, y, 96, 72, 13, 17), 8)
-    caecum = smoothstep(2.0, -4.0, caecum + 3.0 * wobble)
-    gas += caecum * (2.5 + 6.0 * smoothstep(0.8, 2.0, mottle))
-    # Sigmoid loop on the left (image right): a gas tube with haustral folds.
-    sig_pts = chaikin(
-        [(236, 146), (262, 150), (292, 134), (298, 110), (282, 92), (262, 96)], 3, False
+    window, x, y = canvas.window(MID_X - 40, MID_X + 40, 100, 185)
+    # Rectosigmoid: from the rectal ampulla, low and central, up and to the
+    # patient's left (image right), turning back towards the midline.
+    pts = chaikin(
+        [(199, 172), (201, 158), (208, 146), (219, 134), (226, 122), (222, 112)], 3, False
     )
-    sig = sd_tube(x, y, sig_pts, [7.0] * len(sig_pts)) + 2.0 * wobble
-    along = np.arctan2(y - 120, x - 272)
-    folds = 0.8 + 0.2 * np.cos(11 * along)
-    gas += 15.0 * smoothstep(1.5, -4.0, sig) * folds
-    # Rectal gas over the lower sacrum, and a few small bowel bubbles.
-    rect = sd_ellipse(x, y, 204, 152, 11, 7, 10) + 1.5 * wobble
-    gas += 12.0 * smoothstep(1.5, -3.0, rect)
-    for _ in range(6):
-        cx, cy = rng.uniform(150, 260), rng.uniform(20, 80)
-        a, b = rng.uniform(4, 8), rng.uniform(3, 5)
-        blob = sd_ellipse(x, y, cx, cy, a, b, rng.uniform(0, 180)) + wobble
-        gas += rng.uniform(5, 10) * smoothstep(1.5, -2.0, blob)
+    tube = sd_tube(x, y, pts, list(np.linspace(9.0, 5.5, len(pts))))
+    wobble = canvas.tex.wobble[window]
+    # Folds: shallow, smooth indentations of the wall, a few centimetres apart.
+    along = np.hypot(x - 199.0, y - 172.0)
+    folds = 1.0 - 0.12 * np.cos(2 * np.pi * along / 17.0) ** 8
+    gas = 8.0 * smoothstep(1.5, -3.5, tube + 0.6 * wobble) * folds
+    # A fainter ampulla below, where gas mixes with the rectal content.
+    ampulla = sd_ellipse(x, y, 201, 170, 13, 8, 5)
+    gas = np.maximum(gas, 5.0 * smoothstep(2.0, -4.0, ampulla + 0.6 * wobble))
     canvas.gas[window] += gas
 
 
@@ -1112,7 +1104,22 @@ PELVIC_BRIM = [
     (58, 104),
     (48, 88),
 ]
-OBTURATOR = (47.0, 225.0, 15.0, 21.0, 25.0)  # centre u, y, semi-axes, tilt (deg)
+#: Obturator foramen (before rounding): under the superior pubic ramus, lateral to
+#: the pubic body, above the ischiopubic ramus and medial to the ischium; about
+#: 45 mm wide and 50 mm tall on the film, an oval narrowing towards the symphysis.
+OBTURATOR = [
+    (24, 211),
+    (40, 206),
+    (57, 203),
+    (66, 209),
+    (70, 223),
+    (69, 239),
+    (63, 251),
+    (51, 254),
+    (37, 248),
+    (28, 239),
+    (22, 226),
+]
 ACETABULUM_CENTRE = (88.0, HIP_Y)
 
 
@@ -1197,7 +1204,7 @@ def pelvis_thickness(u: Array, y: Array) -> Array:
     numpy.ndarray
         Thickness map.
     """
-    t = 3.0 + 9.0 * ridge(u, y, ILIAC_CREST, 6.0)
+    t = 4.0 + 8.0 * ridge(u, y, ILIAC_CREST, 6.0)
     t = t + 7.0 * ridge(u, y, [(146, 54), (145, 78), (134, 107), (118, 136)], 6.0)
     t = t + 11.0 * ridge(u, y, [(95, 150), (78, 118), (58, 88), (45, 66)], 10.0)
     t = t + 12.0 * ridge(u, y, [(45, 62), (42, 95), (39, 128)], 7.0)
@@ -1205,8 +1212,8 @@ def pelvis_thickness(u: Array, y: Array) -> Array:
     t = t + 10.0 * ridge(u, y, roof_arc(31.0), 3.5)
     t = t + 16.0 * gauss2(u, y, 82, 228, 9, 14)
     t = t + 20.0 * gauss2(u, y, 72, 260, 12, 9)
-    t = t + 10.0 * ridge(u, y, [(6, 205), (30, 197), (52, 191), (70, 183)], 5.5)
-    t = t + 7.0 * ridge(u, y, [(6, 241), (26, 253), (45, 262), (62, 267)], 4.5)
+    t = t + 10.0 * ridge(u, y, [(6, 207), (24, 202), (40, 198), (60, 193), (72, 186)], 5.5)
+    t = t + 8.0 * ridge(u, y, [(8, 238), (24, 247), (40, 257), (56, 263)], 4.5)
     t = t + 10.0 * gauss2(u, y, 10, 220, 6, 14)
     t = t + 5.0 * ridge(u, y, PELVIC_BRIM[4:], 4.0)
     return t
@@ -1223,16 +1230,77 @@ def add_hemipelvis(canvas: Canvas, side: int) -> None:
         +1 for the patient's left (image right), -1 for the right.
     """
     window, u, y = side_window(canvas, side, 0, 152, 10, 268)
-    sdf = sd_polygon_smooth(u, y, HEMIPELVIS)
-    ou, oy, oa, ob, ot = OBTURATOR
-    sdf = smax(sdf, -sd_ellipse(u, y, ou, oy, oa, ob, ot), 3.0)
+    outline = sd_polygon_smooth(u, y, HEMIPELVIS)
+    foramen = sd_polygon_smooth(u, y, OBTURATOR)
+    sdf = smax(outline, -foramen, 2.0)
     thickness = pelvis_thickness(u, y)
     cortex = np.clip(0.5 + 0.05 * thickness, 0.7, 1.6)
     theta = np.arctan2(y - ACETABULUM_CENTRE[1], side * (u - ACETABULUM_CENTRE[0]))
     tex = canvas.tex.oriented(window, theta)
     density = 0.26 * (1.0 + 0.08 * canvas.tex.wobble[window])
     add_bone(canvas, window, sdf, 0.5 * thickness, cortex, density, tex, texture_gain=0.5)
+    # The rim of the obturator foramen and the borders of the rami are cortex seen
+    # edge on: a bright line just inside each margin, as on a real film.
+    rim = np.exp(-(((foramen - 1.1) / 0.9) ** 2))
+    lower = smoothstep(200.0, 215.0, y) * smoothstep(100.0, 80.0, u)
+    rim = rim + 0.8 * lower * np.exp(-(((outline + 1.1) / 0.9) ** 2))
+    canvas.bone[window] += 3.5 * rim * smoothstep(0.5, -0.5, sdf)
     add_pelvic_lines(canvas, side)
+
+
+def film_grid() -> tuple[Array, Array]:
+    """Return the radiograph's pixel-centre coordinates.
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+        Row vector of image x and column vector of image y, mm.
+    """
+    x = (np.arange(DX_COLS) + 0.5) * DX_SPACING
+    y = (np.arange(DX_ROWS) + 0.5) * DX_SPACING
+    return x[None, :], y[:, None]
+
+
+def iliac_wing_mask(inset: float = 8.0) -> NDArray[np.bool_]:
+    """Return where the film shows nothing but the iliac wings' own bone.
+
+    The wings above the acetabula (image y < 105 mm), at least `inset` inside
+    their outline and clear of the sacrum and the heterotopic bone: where the
+    tests check that no dark blob (a lytic-looking patch) appears.
+
+    Parameters
+    ----------
+    inset : float, optional
+        Distance kept from the outline of the hip bone and of the sacrum, mm.
+
+    Returns
+    -------
+    numpy.ndarray
+        (DX_ROWS, DX_COLS) boolean mask.
+    """
+    x, y = film_grid()
+    clear_of_sacrum = sd_polygon_smooth(x - MID_X, y, SACRUM) > inset
+    mask = np.zeros((DX_ROWS, DX_COLS), dtype=bool)
+    for side in (-1, 1):
+        u = side * (x - MID_X)
+        mask |= (sd_polygon_smooth(u, y, HEMIPELVIS) < -inset) & (u > 0)
+    return mask & clear_of_sacrum & (y < 105.0)
+
+
+def obturator_outline(side: int) -> list[tuple[float, float]]:
+    """Return the rounded outline of one obturator foramen in image mm.
+
+    Parameters
+    ----------
+    side : int
+        +1 for the patient's left (image right), -1 for the right.
+
+    Returns
+    -------
+    list of (float, float)
+        Image (x, y) vertices.
+    """
+    return [(MID_X + side * u, y) for u, y in chaikin(OBTURATOR)]
 
 
 def add_pelvic_lines(canvas: Canvas, side: int) -> None:
@@ -1254,7 +1322,7 @@ def add_pelvic_lines(canvas: Canvas, side: int) -> None:
         return chaikin(points, 3, closed=False)
 
     add_line(canvas, side, curve(PELVIC_BRIM), 5.0, 1.2)
-    add_line(canvas, side, curve([(44, 142), (55, 170), (61, 200), (66, 228), (72, 250)]), 3.5, 1.1)
+    add_line(canvas, side, curve([(44, 142), (55, 170), (62, 200), (70, 226), (73, 250)]), 3.5, 1.1)
     add_line(canvas, side, roof_arc(29.0, -40.0, 30.0), 6.0, 1.8)
     add_line(
         canvas,
@@ -1265,16 +1333,6 @@ def add_pelvic_lines(canvas: Canvas, side: int) -> None:
     )
     add_line(canvas, side, curve([(104, 162), (96, 176), (86, 190), (74, 199)]), 2.0, 1.2)
     add_line(canvas, side, curve([(108, 159), (111, 176), (106, 194), (100, 206)]), 2.5, 1.2)
-    ou, oy, oa, ob, ot = OBTURATOR
-    t = math.radians(ot)
-    ring = [
-        (
-            ou + (oa + 0.8) * math.cos(a) * math.cos(t) - (ob + 0.8) * math.sin(a) * math.sin(t),
-            oy + (oa + 0.8) * math.cos(a) * math.sin(t) + (ob + 0.8) * math.sin(a) * math.cos(t),
-        )
-        for a in np.linspace(0, 2 * np.pi, 41)
-    ]
-    add_line(canvas, side, ring, 2.5, 1.1)
     # Sacroiliac joint: the dense overlap of ilium and sacrum, split by the joint.
     add_line(canvas, side, curve([(51, 66), (48, 96), (43, 122)]), -2.5, 0.8)
 
@@ -1366,7 +1424,7 @@ def femur_parts(u: Array, y: Array) -> list[Part]:
     shaft_cortex = np.interp(y, [228.0, 280.0], [1.6, 6.2]) + 0 * u
     shaft_density = np.interp(y, [228.0, 275.0], [0.3, 0.05]) + 0 * u
     return [
-        Part(head, HEAD_R, 1.6, 0.27),
+        Part(head, HEAD_R, 1.6, 0.23),
         Part(neck, 15.0, 2.0, 0.3),
         Part(greater, 18.0, 1.1, 0.28),
         Part(inter, 20.0, 1.4, 0.28),

@@ -64,3 +64,14 @@ def _deidentify_key(tmp_path_factory):
         os.environ.pop("HOVIEW_DEIDENTIFY_KEY_FILE", None)
     else:
         os.environ["HOVIEW_DEIDENTIFY_KEY_FILE"] = previous
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--bundle DIR``: check a built bundle (tests/packaging, packaging/check-bundle)."""
+    parser.addoption(
+        "--bundle", metavar="DIR", default=None, help="check this hoview bundle (slow)"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bundle: checks a built bundle (packaging/check-bundle)")

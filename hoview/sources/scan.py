@@ -244,6 +244,38 @@ def group_images(images: Iterable[ImageSource], root: Path | None = None) -> Ope
     return result
 
 
+def join_results(results: Sequence[OpenResult]) -> OpenResult:
+    """Group the images of files opened one by one as a scan of them together would.
+
+    Several files given at once (a double-click on a selection, a file manager's "Open
+    with") that belong to one series become that series, in display order, instead of
+    one series a file; files of other series and studies keep theirs.
+
+    Parameters
+    ----------
+    results : sequence of OpenResult
+        What :func:`hoview.sources.open_path` gave for each file.
+
+    Returns
+    -------
+    OpenResult
+        The images regrouped, and every result's skipped files and objects.
+    """
+    seen: set[int] = set()
+    images: list[ImageSource] = []
+    for result in results:
+        for series in result.series:
+            for frame in series.frames:
+                if id(frame.source) not in seen:
+                    seen.add(id(frame.source))
+                    images.append(frame.source)
+    joined = group_images(images)
+    for result in results:
+        joined.skipped.extend(result.skipped)
+        joined.objects.extend(result.objects)
+    return joined
+
+
 def _by_key(item: tuple[tuple, Any]) -> tuple:
     return item[0]
 

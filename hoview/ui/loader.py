@@ -14,7 +14,7 @@ from hoview.sources import open_path
 from hoview.sources.base import OpenResult
 from hoview.sources.dicom_header import one_line
 from hoview.sources.opening import open_image
-from hoview.sources.scan import list_files
+from hoview.sources.scan import join_results, list_files
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class _OpenWorker(QObject):
         """
         combined = OpenResult()
         problems: list[str] = []
+        files: list[OpenResult] = []  # files given one by one: grouped together at the end
         try:
             shown_first = False
             for path in self.paths:
@@ -81,11 +82,19 @@ class _OpenWorker(QObject):
                     log.exception("%s: cannot be opened", path)
                     problems.append(unexpected_error(path, exc))
                     continue
+                if result.series:
+                    self.opened.append(path)
+                if path.is_file() and path.name.upper() != "DICOMDIR":
+                    files.append(result)
+                    continue
                 combined.studies.extend(result.studies)
                 combined.skipped.extend(result.skipped)
                 combined.objects.extend(result.objects)
-                if result.series:
-                    self.opened.append(path)
+            if files:
+                joined = join_results(files) if len(files) > 1 else files[0]
+                combined.studies.extend(joined.studies)
+                combined.skipped.extend(joined.skipped)
+                combined.objects.extend(joined.objects)
         finally:
             self.finished.emit(combined, problems)
 
