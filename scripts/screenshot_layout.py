@@ -26,8 +26,6 @@ Needs Xvfb, xdotool and ImageMagick (Debian packages xvfb, xdotool, imagemagick)
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import shutil
 import subprocess
 import sys
@@ -37,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from xdisplay import Display
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data"
@@ -45,69 +44,6 @@ SCREEN = (1280, 1000)
 BORDERS = ((61, 174, 233), (60, 60, 60))
 #: The ossification at the patient's right hip in the sample film: fractions of its width, height.
 RIGHT_HIP = (0.17, 0.4)
-
-
-class Display:
-    """A private X display with the programs that drive it."""
-
-    def __init__(self) -> None:
-        number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-        self.name = f":{number}"
-        size = f"{SCREEN[0]}x{SCREEN[1]}x24"
-        self.server = subprocess.Popen(
-            ["Xvfb", self.name, "-screen", "0", size, "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline or self.server.poll() is not None:
-                raise SystemExit(f"Xvfb {self.name} did not start")
-            time.sleep(0.05)
-        self.env = {**os.environ, "DISPLAY": self.name}
-
-    def xdotool(self, *args: str) -> str:
-        """Run xdotool; return what it printed."""
-        done = subprocess.run(
-            ["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20
-        )
-        return done.stdout
-
-    def key(self, *keys: str) -> None:
-        """Press keys one after the other."""
-        self.xdotool("key", "--delay", "80", *keys)
-
-    def click(self, x: int, y: int, repeat: int = 1, button: int = 1) -> None:
-        """Click ``button`` at ``(x, y)`` (``repeat`` 2: a double click; 4: wheel up)."""
-        self.xdotool("mousemove", str(x), str(y))
-        time.sleep(0.1)
-        self.xdotool("click", "--repeat", str(repeat), "--delay", "60", str(button))
-        time.sleep(0.3)
-
-    def grab(self) -> np.ndarray:
-        """Return the screen as an RGB array."""
-        png = subprocess.run(
-            ["import", "-window", "root", "png:-"], env=self.env, capture_output=True, timeout=20
-        ).stdout
-        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-    def settled(self, timeout: float = 8.0) -> np.ndarray:
-        """Return the screen once two grabs in a row agree."""
-        time.sleep(0.3)
-        last = self.grab()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            time.sleep(0.4)
-            shot = self.grab()
-            if np.array_equal(shot, last):
-                break
-            last = shot
-        return last
-
-    def stop(self) -> None:
-        """End the X server (ours)."""
-        self.server.terminate()
-        self.server.wait(timeout=10)
 
 
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
@@ -212,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         current, prior = prepare(work / "studies")
-        display = Display()
+        display = Display(SCREEN)
         env = {
             **display.env,
             "QT_QPA_PLATFORM": "xcb",

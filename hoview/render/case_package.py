@@ -28,6 +28,7 @@ from hoview.annotations import AnnotationDocument
 from hoview.annotations.atomic import write_atomic
 from hoview.errors import HoviewError
 from hoview.render.cases import CaseName, case_names
+from hoview.render.export import grey_if_possible
 from hoview.render.film import (
     Film,
     FilmRequest,
@@ -36,7 +37,7 @@ from hoview.render.film import (
     render_film,
     render_in_parallel,
 )
-from hoview.render.teach import case_discussion, case_heading
+from hoview.render.teach import case_discussion, case_heading, case_requests
 from hoview.sources.base import Frame
 
 #: Longest side of a packaged image; smaller films keep their size.
@@ -85,10 +86,7 @@ def squared(rgb: np.ndarray) -> np.ndarray:
 
 def encode_image(rgb: np.ndarray, jpeg: bool) -> bytes:
     """PNG (or JPEG), 8-bit grey when the three channels agree, with no metadata."""
-    grey = bool(
-        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
-    )
-    image = Image.fromarray(np.ascontiguousarray(rgb[..., 0]) if grey else rgb)
+    image = Image.fromarray(grey_if_possible(rgb))
     out = io.BytesIO()
     if jpeg:
         image.save(out, "JPEG", quality=JPEG_QUALITY)
@@ -202,21 +200,19 @@ def build_case_package(
         it cannot be written; naming the image if it cannot be read.
     """
     out_dir = Path(out_dir)
-    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
-    if not films:
-        raise HoviewError(out_dir, "a case package needs at least one image")
-    if len(discussions) > len(films):
-        raise HoviewError(out_dir, f"{len(discussions)} discussions for {len(films)} images")
+    films = case_requests(requests, discussions, out_dir, "a case package")
     if out_dir.exists() and not out_dir.is_dir():
         raise HoviewError(out_dir, "exists and is not a folder")
     films, frames, warnings = open_films(films, warn)
     names = case_names(films, frames)
+    # Read once: drawn on the image and described in case.json.
+    documents = [_document(request, frame) for request, frame in zip(films, frames, strict=True)]
 
     def job(i: int) -> Callable[[], Film]:
         frame = frames[i]
         return lambda: render_film(
             frame,
-            films[i].document,
+            documents[i],
             window=films[i].window,
             invert=films[i].invert,
             max_size=MAX_SIDE,
@@ -236,7 +232,7 @@ def build_case_package(
                     out_dir / name, encode_image(squared(rgb) if square else rgb, jpeg), False
                 )
                 written.append(name)
-            document = drawn_document(_document(films[i], frames[i]), strip_labels)
+            document = drawn_document(documents[i], strip_labels)
             given = discussions[i] if i < len(discussions) else None
             caption = case_heading(i, films[i].caption, film.teaching, names[i])
             size = (max(film.size), max(film.size)) if square else film.size

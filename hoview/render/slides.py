@@ -29,9 +29,10 @@ from PIL import Image
 from hoview.annotations.atomic import write_atomic
 from hoview.errors import HoviewError
 from hoview.render.cases import case_names
+from hoview.render.export import grey_if_possible
 from hoview.render.film import Film, FilmRequest, open_films, render_film, render_in_parallel
 from hoview.render.slide_timing import set_click_animation
-from hoview.render.teach import case_discussion, case_heading
+from hoview.render.teach import case_discussion, case_heading, case_requests
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
@@ -117,12 +118,8 @@ def place_film(columns: int, rows: int, box: tuple[int, int, int, int]) -> Place
 
 def picture_png(rgb: np.ndarray) -> bytes:
     """Encode a rendered film as PNG: 8-bit grey when its three channels agree."""
-    grey = rgb.ndim == 3 and bool(
-        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
-    )
-    image = Image.fromarray(np.ascontiguousarray(rgb[..., 0]) if grey else rgb)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=False, compress_level=6)
+    Image.fromarray(grey_if_possible(rgb)).save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 
@@ -184,11 +181,7 @@ def build_slides(
     out = Path(out)
     if out.suffix.lower() != PPTX_SUFFIX:
         raise HoviewError(out, f"a lecture deck is a {PPTX_SUFFIX} file")
-    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
-    if not films:
-        raise HoviewError(out, "a deck needs at least one image")
-    if len(discussions) > len(films):
-        raise HoviewError(out, f"{len(discussions)} discussions for {len(films)} images")
+    films = case_requests(requests, discussions, out, "a deck")
     films, frames, warnings = open_films(films, warn)
     names = case_names(films, frames)
     box = FILM_BOX_BESIDE_TEXT if discussion_on_slide else FILM_BOX

@@ -117,11 +117,7 @@ def build_teaching_page(
     if max_size < 1:
         raise ValueError(f"max_size must be a positive number of pixels, not {max_size}")
     out_dir = Path(out_dir)
-    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
-    if not films:
-        raise HoviewError(out_dir, "a teaching page needs at least one image")
-    if len(discussions) > len(films):
-        raise HoviewError(out_dir, f"{len(discussions)} discussions for {len(films)} images")
+    films = case_requests(requests, discussions, out_dir, "a teaching page")
     page, case_template = _templates()
     cases: list[str] = []
     films, frames, warnings = open_films(films, warn)
@@ -156,6 +152,28 @@ def build_teaching_page(
             raise HoviewError(index, message) from exc
         raise
     return TeachResult(index, len(films), warnings)
+
+
+def case_requests(
+    requests: Sequence[FilmRequest | Path | str],
+    discussions: Sequence[str],
+    out: Path,
+    what: str,
+) -> list[FilmRequest]:
+    """Return the films of a teaching export, each a :class:`FilmRequest`.
+
+    Raises
+    ------
+    HoviewError
+        Naming ``out`` when there is no film (``"<what> needs at least one image"``) or
+        more discussions than films.
+    """
+    films = [r if isinstance(r, FilmRequest) else FilmRequest(Path(r)) for r in requests]
+    if not films:
+        raise HoviewError(out, f"{what} needs at least one image")
+    if len(discussions) > len(films):
+        raise HoviewError(out, f"{len(discussions)} discussions for {len(films)} images")
+    return films
 
 
 def _missing_folders(folder: Path) -> list[Path]:

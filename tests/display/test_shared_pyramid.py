@@ -6,10 +6,8 @@ import gc
 import weakref
 
 import numpy as np
-import pydicom
 import pytest
-from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from grey_dicom import write_grey
 
 from hoview.display.attributes import PixelAttributes, Window
 from hoview.display.pyramid import Pyramid
@@ -83,21 +81,7 @@ def test_the_shared_pyramid_gives_the_pixels_of_a_new_one() -> None:
 @pytest.fixture
 def dx(tmp_path):
     """A small uncompressed 12-bit film."""
-    ds = pydicom.Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1.1"
-    ds.file_meta.MediaStorageSOPInstanceUID = uid = generate_uid()
-    ds.SOPClassUID, ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPClassUID, uid
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Modality = "DX"
-    ds.Rows, ds.Columns = 300, 200
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
-    ds.PixelData = _frame(4).tobytes()
-    path = tmp_path / "dx.dcm"
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return write_grey(tmp_path / "dx.dcm", _frame(4))
 
 
 def test_a_decoded_frame_shares_its_levels_between_users(dx) -> None:

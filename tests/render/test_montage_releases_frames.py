@@ -7,9 +7,7 @@ only hold memory. Frames decoded before the montage began (the viewer's) stay.
 from __future__ import annotations
 
 import numpy as np
-import pydicom
-from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from grey_dicom import write_grey
 
 from hoview.render.film import FilmRequest
 from hoview.render.montage import compose_montage
@@ -18,20 +16,7 @@ from hoview.sources.base import FrameCache
 
 
 def _dx(path, seed: int):
-    ds = pydicom.Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1.1"
-    ds.file_meta.MediaStorageSOPInstanceUID = uid = generate_uid()
-    ds.SOPClassUID, ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPClassUID, uid
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Modality = "DX"
-    ds.Rows, ds.Columns = 300, 200
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
-    ds.PixelData = np.random.default_rng(seed).integers(0, 4096, (300, 200), np.uint16).tobytes()
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return write_grey(path, np.random.default_rng(seed).integers(0, 4096, (300, 200), np.uint16))
 
 
 def _frames(tmp_path, count: int, cache: FrameCache):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pydicom
 import pytest
-from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
+from grey_dicom import write_grey
+from pydicom.uid import ImplicitVRLittleEndian
 
 from hoview.display.attributes import PixelAttributes
 from hoview.display.pyramid import Pyramid
@@ -20,28 +20,6 @@ from hoview.display.viewport import make_pyramid
 from hoview.sources import native_pixels, open_path
 from hoview.sources.base import FrameCache
 from hoview.sources.native_pixels import read_native_frame
-
-
-def _write(path, pixels: np.ndarray, stored: int, signed: bool, syntax=ExplicitVRLittleEndian):
-    ds = pydicom.Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = syntax
-    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1.1"
-    ds.file_meta.MediaStorageSOPInstanceUID = uid = generate_uid()
-    ds.SOPClassUID, ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPClassUID, uid
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Modality = "DX"
-    frames = pixels.shape[0] if pixels.ndim == 3 else 1
-    if frames > 1:
-        ds.NumberOfFrames = frames
-    ds.Rows, ds.Columns = pixels.shape[-2:]
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated = pixels.dtype.itemsize * 8
-    ds.BitsStored, ds.HighBit = stored, stored - 1
-    ds.PixelRepresentation = int(signed)
-    ds.PixelData = pixels.tobytes()
-    ds.save_as(path, enforce_file_format=True, implicit_vr=syntax == ImplicitVRLittleEndian)
-    return path
 
 
 def _noisy(shape, dtype, seed=0) -> np.ndarray:
@@ -66,7 +44,7 @@ CASES = [
 def test_the_frame_and_its_half_are_what_pydicom_and_a_pyramid_make(
     tmp_path, shape, dtype, stored, signed
 ) -> None:
-    path = _write(tmp_path / "film.dcm", _noisy(shape, dtype), stored, signed)
+    path = write_grey(tmp_path / "film.dcm", _noisy(shape, dtype), stored, signed)
     expected = pydicom.dcmread(path).pixel_array
     frame = open_path(path, cache=FrameCache()).series[0].frames[0]
     stored_values = frame.pixels()
@@ -81,7 +59,7 @@ def test_the_frame_and_its_half_are_what_pydicom_and_a_pyramid_make(
 
 def test_each_frame_of_a_multiframe_file_is_halved(tmp_path) -> None:
     frames = _noisy((3, 1024, 1026), np.uint16, seed=5)
-    path = _write(tmp_path / "frames.dcm", frames, 12, False)
+    path = write_grey(tmp_path / "frames.dcm", frames, 12, False)
     expected = pydicom.dcmread(path).pixel_array
     ds = pydicom.dcmread(path, defer_size=1024)
     for index in range(3):
@@ -93,7 +71,7 @@ def test_each_frame_of_a_multiframe_file_is_halved(tmp_path) -> None:
 
 
 def test_pixel_data_already_in_memory_is_read_the_same_way(tmp_path) -> None:
-    path = _write(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 2), 10, False)
+    path = write_grey(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 2), 10, False)
     ds = pydicom.dcmread(path)  # the pixel data loaded, not deferred
     arr = read_native_frame(ds, path, None)
     assert np.array_equal(arr, ds.pixel_array)
@@ -105,14 +83,14 @@ def test_pixel_data_already_in_memory_is_read_the_same_way(tmp_path) -> None:
 
 def test_implicit_little_endian_is_halved_too(tmp_path) -> None:
     pixels = _noisy((1024, 1026), np.uint16, 3)
-    path = _write(tmp_path / "film.dcm", pixels, 14, False, ImplicitVRLittleEndian)
+    path = write_grey(tmp_path / "film.dcm", pixels, 14, False, ImplicitVRLittleEndian)
     frame = open_path(path, cache=FrameCache()).series[0].frames[0]
     assert np.array_equal(frame.pixels(), pydicom.dcmread(path).pixel_array)
     assert make_pyramid(frame.pixels(), frame.attributes).built == 2
 
 
 def test_small_frames_are_not_halved_in_advance(tmp_path) -> None:
-    path = _write(tmp_path / "ct.dcm", _noisy((512, 512), np.uint16, 4), 12, False)
+    path = write_grey(tmp_path / "ct.dcm", _noisy((512, 512), np.uint16, 4), 12, False)
     frame = open_path(path, cache=FrameCache()).series[0].frames[0]
     assert frame.pixels().size < native_pixels.HALVE_WHILE_READING
     pyramid = make_pyramid(frame.pixels(), frame.attributes)
@@ -121,7 +99,7 @@ def test_small_frames_are_not_halved_in_advance(tmp_path) -> None:
 
 
 def test_a_file_that_ends_early_is_left_to_pydicom(tmp_path) -> None:
-    path = _write(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 6), 12, False)
+    path = write_grey(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 6), 12, False)
     ds = pydicom.dcmread(path, defer_size=1024)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 5000])  # the header still says the full length
@@ -129,7 +107,7 @@ def test_a_file_that_ends_early_is_left_to_pydicom(tmp_path) -> None:
 
 
 def test_a_writable_frame_never_uses_a_level_made_before_it_changed(tmp_path) -> None:
-    path = _write(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 7), 12, False)
+    path = write_grey(tmp_path / "film.dcm", _noisy((1030, 1024), np.uint16, 7), 12, False)
     ds = pydicom.dcmread(path, defer_size=1024)
     arr = read_native_frame(ds, path, None)
     arr[:] = 9  # the reader's caller may change its array

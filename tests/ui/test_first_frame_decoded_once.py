@@ -10,8 +10,7 @@ import threading
 
 import numpy as np
 import pydicom
-from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from grey_dicom import write_grey
 
 from hoview.display.viewport import make_pyramid
 from hoview.sources import dicom
@@ -20,21 +19,8 @@ from hoview.ui.series_panel import THUMBNAILS_AT_THE_LATEST_MS
 
 
 def _dx(path, rows: int = 2200, columns: int = 2000):
-    ds = pydicom.Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1.1"
-    ds.file_meta.MediaStorageSOPInstanceUID = uid = generate_uid()
-    ds.SOPClassUID, ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPClassUID, uid
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Modality = "DX"
-    ds.Rows, ds.Columns = rows, columns
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
     pixels = np.add.outer(np.arange(rows), np.arange(columns)) % 4096
-    ds.PixelData = pixels.astype(np.uint16).tobytes()
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return write_grey(path, pixels.astype(np.uint16))
 
 
 def test_the_first_frame_is_decoded_once_and_shown(window, qtbot, tmp_path, monkeypatch):

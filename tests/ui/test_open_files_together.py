@@ -6,21 +6,6 @@ from __future__ import annotations
 import random
 import shutil
 
-import pytest
-
-from hoview.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, preferences):
-    win = MainWindow(preferences)
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.sessions.flush()
-
 
 def series_texts(win) -> list[str]:
     return [win.series_panel.item(i).text() for i in range(win.series_panel.count())]

@@ -9,7 +9,6 @@ from pptx import Presentation
 
 from hoview.annotations import Arrow
 from hoview.render.slide_timing import click_targets
-from hoview.ui.main_window import MainWindow
 from hoview.ui.slides_export import EXPORT_SLIDES
 
 
@@ -21,18 +20,13 @@ def study(tmp_path, sample_data_dir):
 
 
 @pytest.fixture
-def window(qtbot, preferences, study):
-    win = MainWindow(preferences)
-    qtbot.addWidget(win)
-    win.resize(1200, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    win.open_paths([study], wait=True)
-    qtbot.waitUntil(lambda: win.series_panel.count() == 3, timeout=20000)
-    yield win
-    win.sessions.flush()
-    if win.exports.builder is not None:
-        win.exports.builder.close()  # a top-level window left open takes later tests' mouse
+def window(window, qtbot, study):
+    """The main window (conftest's) with the sample study open."""
+    window.open_paths([study], wait=True)
+    qtbot.waitUntil(lambda: window.series_panel.count() == 3, timeout=20000)
+    yield window
+    if window.exports.builder is not None:
+        window.exports.builder.close()  # a top-level window left open takes later tests' mouse
 
 
 def pictures(slide):
